@@ -1,0 +1,35 @@
+// The `symevo` command line: wires each subcommand into one commander program.
+import { Command, CommanderError } from 'commander';
+import { registerCheck } from './commands/check.js';
+import { registerInspect } from './commands/inspect.js';
+import { UsageError, EXIT_USAGE } from './exit.js';
+
+export function buildProgram(): Command {
+  const program = new Command('symevo')
+    .description('Discover optimizers and Transformer blocks by evolving small programs.')
+    .version(process.env['npm_package_version'] ?? '0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerCheck(program);
+  registerInspect(program);
+  return program;
+}
+
+/** Runs the CLI and resolves to the process exit code; never throws for bad input. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return err.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`symevo: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+}

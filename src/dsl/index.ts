@@ -1,0 +1,11 @@
+// Public surface of the program language.
+export * from './ast.js';
+export * from './errors.js';
+export * from './ops.js';
+export { expandMacro, MACROS, type OpAlgebra } from './macros.js';
+export { tokenize, type Token, type TokenKind } from './lexer.js';
+export { parseProgram } from './parser.js';
+export { printProgram, printExpr, printNumber } from './printer.js';
+export { checkOptimizer, ROLE_PARAMS, type CheckedOptimizer, type OptimizerSignature } from './check.js';
+export { parseOptimizer } from './load.js';
+export { runStep, evaluate, applyOp, broadcast, type Value, type StepInputs, type StepOutputs } from './interpret.js';
