@@ -29,9 +29,9 @@ export function checkOptimizer(program: Program, errors: ErrorSink): CheckedOpti
       throw errors.error(program.pos, `an optimizer takes '${role}' as a parameter (w weight, g gradient, lr learning rate)`);
     }
   }
-  const slots = params.filter((p) => !(p in ROLE_PARAMS));
+  const slots = params.filter((p) => !Object.hasOwn(ROLE_PARAMS, p));
   const env = new Map<string, ValueType>();
-  for (const p of params) env.set(p, p in ROLE_PARAMS ? ROLE_PARAMS[p as keyof typeof ROLE_PARAMS] : 'tensor');
+  for (const p of params) env.set(p, Object.hasOwn(ROLE_PARAMS, p) ? ROLE_PARAMS[p as keyof typeof ROLE_PARAMS] : 'tensor');
 
   const assignedLater = (index: number, name: string) => program.body.slice(index).some((s) => s.target === name);
   program.body.forEach((stmt, index) => {
@@ -81,7 +81,9 @@ function typeOf(
       return apply(BINARY_OP_NAMES[e.op], [sub(e.left), sub(e.right)], e, errors);
     case 'call': {
       if (!isOpName(e.fn) || !CALLABLE_OPS.includes(e.fn)) {
-        throw errors.error(e.pos, `unknown function '${e.fn}'${suggestion(e.fn)}`);
+        const operator = Object.entries(BINARY_OP_NAMES).find(([, op]) => op === e.fn)?.[0];
+        const hint = operator ? `; write the operator '${operator}' instead` : suggestion(e.fn);
+        throw errors.error(e.pos, `unknown function '${e.fn}'${hint}`);
       }
       const spec = OPS[e.fn];
       if (e.keywords.length > 0) {

@@ -9,3 +9,8 @@ export { printProgram, printExpr, printNumber } from './printer.js';
 export { checkOptimizer, ROLE_PARAMS, type CheckedOptimizer, type OptimizerSignature } from './check.js';
 export { parseOptimizer } from './load.js';
 export { runStep, evaluate, applyOp, broadcast, type Value, type StepInputs, type StepOutputs } from './interpret.js';
+export { buildGraph, carriedSlots, reachable, GraphBuilder, type GraphNode, type NodeId, type OptimizerGraph, type Rewrite } from './graph.js';
+export { EXACT_REWRITES, REASSOCIATING_REWRITES, ALL_REWRITES } from './rewrites.js';
+export { simplifyOptimizer, simplifiedGraph, graphToProgram, type Simplified, type SimplifyOptions } from './simplify.js';
+export { shortestFloat32, emitExpression } from './emit.js';
+export { fingerprint, shapeKey, compareOptimizers, type Relation } from './fingerprint.js';

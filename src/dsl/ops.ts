@@ -125,7 +125,8 @@ export function resultType(name: OpName, args: readonly ValueType[]): ValueType 
     case 'reduce':
     case 'macro': {
       if (name === 'clip_by_norm') {
-        return args[0] === 'tensor' ? 'tensor' : { error: `${name}() needs a tensor as its first argument` };
+        if (args[0] !== 'tensor') return { error: `${name}() needs a tensor as its first argument` };
+        return args[1] === 'scalar' ? 'tensor' : { error: `${name}() needs a scalar bound as its second argument` };
       }
       const bad = args.findIndex((t) => t !== 'tensor');
       if (bad >= 0) return { error: `${name}() reduces a tensor; argument ${bad + 1} is a scalar` };

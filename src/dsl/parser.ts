@@ -9,6 +9,8 @@ import { tokenize, type Token } from './lexer.js';
 
 /** Deeper nesting is refused rather than risking the stack on hostile input. */
 const MAX_NESTING = 200;
+/** Largest finite float32; literals beyond it would silently become infinite. */
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 const RESERVED = new Set([
   'def', 'return', 'if', 'elif', 'else', 'for', 'while', 'in', 'not', 'and', 'or', 'is', 'lambda',
@@ -89,22 +91,27 @@ class Parser {
   }
 
   private expression(): Expr {
+    const outer = this.nesting;
     this.enter(this.peek());
     let left = this.term();
     while (this.isOp('+') || this.isOp('-')) {
       const op = this.next();
+      this.enter(op); // a chain `a + b + c ...` nests to the left: as deep as it is long
       left = this.binary(op, left, this.term());
     }
-    this.nesting--;
+    this.nesting = outer;
     return left;
   }
 
   private term(): Expr {
+    const outer = this.nesting;
     let left = this.unary();
     while (this.isOp('*') || this.isOp('/')) {
       const op = this.next();
+      this.enter(op);
       left = this.binary(op, left, this.unary());
     }
+    this.nesting = outer;
     return left;
   }
 
@@ -143,7 +150,9 @@ class Parser {
     const tok = this.next();
     if (tok.kind === 'number') {
       const value = Number(tok.text);
-      if (!Number.isFinite(value)) throw this.errors.error(tok.pos, `number ${tok.text} is out of range`);
+      if (!(Math.abs(value) <= FLOAT32_MAX)) {
+        throw this.errors.error(tok.pos, `number ${tok.text} is out of float32 range (largest ${FLOAT32_MAX})`);
+      }
       return { kind: 'number', value, pos: tok.pos };
     }
     if (tok.kind === 'name') {

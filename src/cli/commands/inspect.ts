@@ -1,0 +1,86 @@
+// `symevo inspect FILE [--compare OTHER]`: canonical and simplified text, fingerprint, shape key.
+import type { Command } from 'commander';
+import {
+  compareOptimizers,
+  fingerprint,
+  printProgram,
+  shapeKey,
+  simplifyOptimizer,
+  type CheckedOptimizer,
+} from '../../dsl/index.js';
+import { loadOptimizer } from '../load-program.js';
+
+interface Inspection {
+  readonly file: string;
+  readonly canonical: string;
+  readonly simplified: string;
+  readonly fingerprint: string;
+  readonly shapeKey: string;
+  readonly statements: { readonly before: number; readonly after: number };
+  readonly carriedState: readonly string[];
+}
+
+function inspectProgram(file: string, checked: CheckedOptimizer): Inspection {
+  const simple = simplifyOptimizer(checked);
+  return {
+    file,
+    canonical: printProgram(checked.program),
+    simplified: printProgram(simple.checked.program),
+    fingerprint: fingerprint(checked),
+    shapeKey: shapeKey(checked),
+    statements: { before: checked.program.body.length, after: simple.checked.program.body.length },
+    carriedState: checked.signature.slots.filter((_, i) => simple.carried[i]),
+  };
+}
+
+const RELATION_TEXT = {
+  equivalent: 'equivalent: the two programs compute the same function',
+  'same-up-to-constants': 'same up to constants: the same program with different constants (hyperparameters)',
+  different: 'different: the programs differ beyond their constants',
+} as const;
+
+function printInspection(i: Inspection): void {
+  const indent = (text: string) => text.trimEnd().split('\n').map((l) => `    ${l}`).join('\n');
+  process.stdout.write(
+    [
+      `${i.file}`,
+      `  fingerprint:   ${i.fingerprint}`,
+      `  shape key:     ${i.shapeKey}`,
+      `  statements:    ${i.statements.before} → ${i.statements.after} after simplification`,
+      `  carried state: ${i.carriedState.length > 0 ? i.carriedState.join(', ') : 'none'}`,
+      '  canonical:',
+      indent(i.canonical),
+      '  simplified:',
+      indent(i.simplified),
+      '',
+    ].join('\n'),
+  );
+}
+
+export function registerInspect(program: Command): void {
+  program
+    .command('inspect')
+    .description('show a program in canonical and simplified form, with its fingerprint and shape key')
+    .argument('<file>', 'program file (.dsl)')
+    .option('--compare <other>', 'say whether the two programs are equivalent, the same up to constants, or different')
+    .option('--json', 'print one JSON document')
+    .action((file: string, options: { compare?: string; json?: boolean }) => {
+      const a = loadOptimizer(file);
+      const first = inspectProgram(file, a);
+      if (options.compare === undefined) {
+        if (options.json) process.stdout.write(`${JSON.stringify(first, null, 2)}\n`);
+        else printInspection(first);
+        return;
+      }
+      const b = loadOptimizer(options.compare);
+      const second = inspectProgram(options.compare, b);
+      const relation = compareOptimizers(a, b);
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ relation, a: first, b: second }, null, 2)}\n`);
+        return;
+      }
+      printInspection(first);
+      printInspection(second);
+      process.stdout.write(`relation: ${RELATION_TEXT[relation]}\n`);
+    });
+}

@@ -1,0 +1,99 @@
+// Identity of a program by behaviour (fingerprint) and by structure up to constants (shape key).
+import { createHash } from 'node:crypto';
+import type { CheckedOptimizer } from './check.js';
+import type { GraphNode, NodeId } from './graph.js';
+import { runStep } from './interpret.js';
+import { OPS, type OpSpec } from './ops.js';
+import { Rng } from './random.js';
+import { simplifiedGraph } from './simplify.js';
+
+/** Probe size: enough coordinates that functions differing on part of the line are told apart. */
+const PROBE_ELEMENTS = 64;
+/** Steps run, so that state carried across steps shapes the fingerprint. */
+const PROBE_STEPS = 5;
+const PROBE_LR = 0.01;
+/** Significant digits kept: equal functions written differently may differ in the last bits. */
+const DIGITS = 6;
+
+interface Probe {
+  readonly w: Float32Array;
+  readonly grads: readonly Float32Array[];
+}
+
+let probe: Probe | undefined;
+
+/** Fixed random inputs: weights, and gradients whose magnitudes span 1e-4 to 10. */
+function fixedProbe(): Probe {
+  if (probe) return probe;
+  const rng = Rng.fromSeed(0x5eed);
+  const vector = () => Float32Array.from({ length: PROBE_ELEMENTS }, () => rng.normal() * 10 ** (rng.next() * 5 - 4));
+  const w = vector();
+  const grads = Array.from({ length: PROBE_STEPS }, (_, t) => {
+    const g = vector();
+    // Correlated with the weights, as a loss gradient would be, so `w` terms interact with `g`.
+    for (let i = 0; i < g.length; i++) g[i] = Math.fround(g[i]! + 0.1 * w[i]! * (t + 1));
+    return g;
+  });
+  probe = { w, grads };
+  return probe;
+}
+
+/**
+ * Hash of the updates a program makes over a few steps on fixed inputs (w ← w − update each step),
+ * rounded so that the same function written another way gets the same fingerprint.
+ */
+export function fingerprint(checked: CheckedOptimizer): string {
+  const { w: w0, grads } = fixedProbe();
+  const hash = createHash('sha256');
+  let w = Float32Array.from(w0);
+  let slots = checked.signature.slots.map(() => new Float32Array(PROBE_ELEMENTS));
+  grads.forEach((g, t) => {
+    const out = runStep(checked, { w, g, lr: PROBE_LR, step: t + 1, slots });
+    hash.update(roundedText(out.update));
+    w = w.map((x, i) => x - out.update[i]!);
+    slots = out.slots.map((s) => Float32Array.from(s));
+  });
+  return hash.digest('hex').slice(0, 16);
+}
+
+function roundedText(values: Float32Array): string {
+  let text = '';
+  for (const v of values) text += `${Number.isFinite(v) ? (v === 0 ? '0' : v.toPrecision(DIGITS)) : String(v)},`;
+  return text;
+}
+
+/**
+ * Hash of the simplified program's dataflow with every constant replaced by a wildcard, operands of
+ * commutative ops in sorted order, and state slots anonymous: equal for the same program up to
+ * hyperparameters, names, statement order and dead code.
+ */
+export function shapeKey(checked: CheckedOptimizer): string {
+  const { graph, carried } = simplifiedGraph(checked);
+  const memo = new Map<NodeId, string>();
+  const key = (id: NodeId): string => {
+    const cached = memo.get(id);
+    if (cached !== undefined) return cached;
+    const n: GraphNode = graph.nodes[id]!;
+    let text: string;
+    if (n.kind === 'const') text = '#';
+    else if (n.kind === 'input') text = checked.signature.slots.includes(n.name) ? 'slot' : n.name;
+    else {
+      const args = n.args.map(key);
+      if ((OPS[n.op] as OpSpec).commutative) args.sort();
+      text = `${n.op}(${args.join(',')})`;
+    }
+    const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
+    memo.set(id, digest);
+    return digest;
+  };
+  const slotKeys = graph.slots.filter((_, i) => carried[i]).map(key).sort();
+  return createHash('sha256').update(`${key(graph.update)}|${slotKeys.join(',')}`).digest('hex').slice(0, 16);
+}
+
+export type Relation = 'equivalent' | 'same-up-to-constants' | 'different';
+
+export function compareOptimizers(a: CheckedOptimizer, b: CheckedOptimizer): Relation {
+  if (fingerprint(a) === fingerprint(b)) return 'equivalent';
+  if (shapeKey(a) === shapeKey(b)) return 'same-up-to-constants';
+  return 'different';
+}
