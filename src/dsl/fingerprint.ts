@@ -8,9 +8,9 @@ import { Rng } from './random.js';
 import { simplifiedGraph } from './simplify.js';
 
 /** Probe size: enough coordinates that functions differing on part of the line are told apart. */
-const PROBE_ELEMENTS = 64;
-/** Steps run, so that state carried across steps shapes the fingerprint. */
-const PROBE_STEPS = 5;
+const PROBE_ELEMENTS = 128;
+/** Steps run, long enough for momentum to build up, so that state constants show. */
+const PROBE_STEPS = 12;
 const PROBE_LR = 0.01;
 /** Significant digits kept: equal functions written differently may differ in the last bits. */
 const DIGITS = 6;
@@ -22,17 +22,21 @@ interface Probe {
 
 let probe: Probe | undefined;
 
-/** Fixed random inputs: weights, and gradients whose magnitudes span 1e-4 to 10. */
+/**
+ * Fixed inputs: weights, and gradients made of a persistent part plus noise of the same size, with
+ * magnitudes spanning 1e-4 to 10 across coordinates. The persistent part lets a moving average
+ * grow, so two sign-based rules that differ only in a momentum constant still disagree somewhere.
+ */
 function fixedProbe(): Probe {
   if (probe) return probe;
   const rng = Rng.fromSeed(0x5eed);
-  const vector = () => Float32Array.from({ length: PROBE_ELEMENTS }, () => rng.normal() * 10 ** (rng.next() * 5 - 4));
+  const scale = Float32Array.from({ length: PROBE_ELEMENTS }, () => 10 ** (rng.next() * 5 - 4));
+  const vector = () => Float32Array.from(scale, (s) => rng.normal() * s);
   const w = vector();
-  const grads = Array.from({ length: PROBE_STEPS }, (_, t) => {
-    const g = vector();
-    // Correlated with the weights, as a loss gradient would be, so `w` terms interact with `g`.
-    for (let i = 0; i < g.length; i++) g[i] = Math.fround(g[i]! + 0.1 * w[i]! * (t + 1));
-    return g;
+  const persistent = vector();
+  const grads = Array.from({ length: PROBE_STEPS }, () => {
+    const noise = vector();
+    return Float32Array.from(noise, (n, i) => n + persistent[i]! + 0.1 * w[i]!);
   });
   probe = { w, grads };
   return probe;

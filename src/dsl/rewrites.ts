@@ -55,7 +55,7 @@ const idempotentUnary: Rewrite = (op, [x], b) => {
   return undefined;
 };
 
-/** sqrt(x * x) → abs(x); holds while x * x neither underflows nor overflows (1e-19 < |x| < 1e19). */
+/** sqrt(x * x) → abs(x); holds while x * x is a normal float32 (2^-63 <= |x| < 1.8e19). */
 const sqrtOfSquare: Rewrite = (op, [x], b) => {
   if (op !== 'sqrt' || x === undefined) return undefined;
   const base = squared(b, x);
