@@ -1,6 +1,7 @@
 // The `symevo` command line: wires each subcommand into one commander program.
 import { Command, CommanderError } from 'commander';
 import { registerCheck } from './commands/check.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerInspect } from './commands/inspect.js';
 import { UsageError, EXIT_USAGE } from './exit.js';
 
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerCheck(program);
   registerInspect(program);
+  registerDoctor(program);
   return program;
 }
 
