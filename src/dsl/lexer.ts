@@ -63,9 +63,8 @@ export function tokenize(source: string, errors: ErrorSink): Token[] {
       const rest = line.slice(col);
       const number = NUMBER.exec(rest);
       if (number) {
-        if (NAME.test(rest.slice(number[0].length))) {
-          throw errors.error(pos, `invalid number literal '${rest.slice(0, number[0].length + 1)}'`);
-        }
+        const junk = /^[A-Za-z0-9_.]+/.exec(rest.slice(number[0].length));
+        if (junk) throw errors.error(pos, `invalid number literal '${number[0]}${junk[0]}'`);
         tokens.push({ kind: 'number', text: number[0], pos });
         col += number[0].length;
         continue;
