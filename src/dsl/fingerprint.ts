@@ -47,17 +47,22 @@ function fixedProbe(): Probe {
  * rounded so that the same function written another way gets the same fingerprint.
  */
 export function fingerprint(checked: CheckedOptimizer): string {
-  const { w: w0, grads } = fixedProbe();
   const hash = createHash('sha256');
+  for (const update of probeUpdates(checked)) hash.update(roundedText(update));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** The updates a program makes on the fingerprint's fixed inputs, one per step. */
+export function probeUpdates(checked: CheckedOptimizer): Float32Array[] {
+  const { w: w0, grads } = fixedProbe();
   let w = Float32Array.from(w0);
   let slots = checked.signature.slots.map(() => new Float32Array(PROBE_ELEMENTS));
-  grads.forEach((g, t) => {
+  return grads.map((g, t) => {
     const out = runStep(checked, { w, g, lr: PROBE_LR, step: t + 1, slots });
-    hash.update(roundedText(out.update));
     w = w.map((x, i) => x - out.update[i]!);
     slots = out.slots.map((s) => Float32Array.from(s));
+    return Float32Array.from(out.update);
   });
-  return hash.digest('hex').slice(0, 16);
 }
 
 function roundedText(values: Float32Array): string {

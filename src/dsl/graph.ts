@@ -59,7 +59,11 @@ export class GraphBuilder {
     const spec: OpSpec = OPS[op];
     if (spec.scalar && (spec.kind === 'constant' || spec.kind === 'map')) {
       const values = args.map((a) => this.constValue(a));
-      if (values.every((v) => v !== undefined)) return this.constant(spec.scalar(...(values as number[])));
+      if (values.every((v) => v !== undefined)) {
+        // A NaN or infinite result stays an operation: program text has no literal for it.
+        const folded = spec.scalar(...(values as number[]));
+        if (Number.isFinite(folded)) return this.constant(folded);
+      }
     }
     for (const rewrite of this.rewrites) {
       const replaced = rewrite(op, args, this);
@@ -85,7 +89,7 @@ export function buildGraph(checked: CheckedOptimizer, rewrites: readonly Rewrite
   const env = new Map<string, NodeId>();
   const names = new Map<NodeId, string>();
   for (const p of checked.signature.params) {
-    env.set(p, b.input(p, p in ROLE_PARAMS ? ROLE_PARAMS[p as keyof typeof ROLE_PARAMS] : 'tensor'));
+    env.set(p, b.input(p, Object.hasOwn(ROLE_PARAMS, p) ? ROLE_PARAMS[p as keyof typeof ROLE_PARAMS] : 'tensor'));
   }
   const expr = (e: Expr): NodeId => {
     switch (e.kind) {

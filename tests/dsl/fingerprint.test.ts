@@ -1,7 +1,19 @@
 // Fingerprints (behaviour) and shape keys (structure up to constants) on hand-picked programs.
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareOptimizers, fingerprint, parseOptimizer, shapeKey } from '../../src/dsl/index.js';
+import {
+  ErrorSink,
+  checkOptimizer,
+  compareOptimizers,
+  fingerprint,
+  parseOptimizer,
+  printProgram,
+  probeUpdates,
+  shapeKey,
+  type Program,
+} from '../../src/dsl/index.js';
+import { arbEquivalentRewrite, arbNonEquivalentMutation, arbOptimizer } from './arbitraries.js';
 
 const seedText = (name: string) => readFileSync(`dsl/optimizers/${name}.dsl`, 'utf8');
 const load = (text: string) => parseOptimizer(text, 'test.dsl');
@@ -70,5 +82,36 @@ describe('shape key and relation', () => {
     const b = load('def f(w, g, lr):\n    u = 0.2 * w + lr * g\n    return u\n');
     expect(shapeKey(a)).toBe(shapeKey(b));
     expect(compareOptimizers(a, b)).toBe('same-up-to-constants');
+  });
+});
+
+describe('fingerprint laws on random programs', () => {
+  const checked = (p: Program) => checkOptimizer(p, new ErrorSink('<random>', printProgram(p)));
+
+  it('agrees for renamed, reordered and dead-code variants', () => {
+    fc.assert(
+      fc.property(
+        arbOptimizer({ statements: [2, 12] }).chain((p) => fc.tuple(fc.constant(p), arbEquivalentRewrite(p))),
+        ([p, rewritten]) => {
+          expect(fingerprint(checked(rewritten.program)), rewritten.kind).toBe(fingerprint(checked(p)));
+          expect(shapeKey(checked(rewritten.program)), rewritten.kind).toBe(shapeKey(checked(p)));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('differs for a change of the update wherever the update is finite on the probe', () => {
+    fc.assert(
+      fc.property(
+        arbOptimizer({ statements: [2, 12] }).chain((p) => fc.tuple(fc.constant(p), arbNonEquivalentMutation(p))),
+        ([p, mutated]) => {
+          const original = checked(p);
+          fc.pre(probeUpdates(original).some((u) => u.some(Number.isFinite)));
+          expect(fingerprint(checked(mutated))).not.toBe(fingerprint(original));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -9,7 +9,9 @@ import {
   checkOptimizer,
   parseOptimizer,
   printProgram,
+  reachable,
   runStep,
+  simplifiedGraph,
   simplifyOptimizer,
   type CheckedOptimizer,
 } from '../../src/dsl/index.js';
@@ -180,7 +182,17 @@ describe('simplifier laws on random programs', () => {
   });
 });
 
+/**
+ * A random program with at least three live operations, so that the laws are tested on programs
+ * whose update depends on several statements rather than on dead code.
+ */
 function checkedRandom(programSeed: number): CheckedOptimizer {
-  const p = randomOptimizer(Rng.fromSeed(programSeed));
-  return checkOptimizer(p, new ErrorSink('<random>', printProgram(p)));
+  const rng = Rng.fromSeed(programSeed);
+  for (;;) {
+    const p = randomOptimizer(rng, { statements: [4, 14] });
+    const checked = checkOptimizer(p, new ErrorSink('<random>', printProgram(p)));
+    const { graph } = simplifiedGraph(checked, { reassociate: false });
+    const live = reachable(graph.nodes, [graph.update, ...graph.slots]);
+    if ([...live].filter((id) => graph.nodes[id]!.kind === 'op').length >= 3) return checked;
+  }
 }
