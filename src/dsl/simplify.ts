@@ -79,7 +79,9 @@ export function graphToProgram(graph: OptimizerGraph, carried: readonly boolean[
   const pending = signature.slots
     .map((slot, i) => ({ slot, id: graph.slots[i]! }))
     .filter(({ slot, id }, i) => carried[i] && namer.holder(slot) !== id);
-  body.push(...namer.parallelCopies(pending));
+  // The return reads the update after the copies, so what it reads must survive them.
+  const returnReads = isStatement(graph.update) ? [graph.update] : leavesOf(nodes, graph.update, isStatement);
+  body.push(...namer.parallelCopies(pending, returnReads));
   const ret: Expr[] = [
     emitExpression(nodes, graph.update, (leaf) => namer.nameOf(leaf), isStatement, false),
     ...signature.slots.map((slot): Expr => ({ kind: 'name', id: slot, pos: NO_POS })),
@@ -138,10 +140,12 @@ class Namer {
   }
 
   /** Assignments `slot = value` done as if all at once, saving a value to a temporary to break a cycle. */
-  parallelCopies(pending: { slot: string; id: NodeId }[]): Assign[] {
+  parallelCopies(pending: { slot: string; id: NodeId }[], laterReads: readonly NodeId[]): Assign[] {
     const out: Assign[] = [];
     const todo = [...pending];
-    const readByOther = (slot: string) => todo.some((o) => o.slot !== slot && this.names.get(o.id) === slot);
+    const readByOther = (slot: string) =>
+      todo.some((o) => o.slot !== slot && this.names.get(o.id) === slot) ||
+      laterReads.some((id) => this.names.get(id) === slot && this.holders.get(slot) === id);
     while (todo.length > 0) {
       const ready = todo.findIndex(({ slot }) => !readByOther(slot));
       if (ready < 0) {

@@ -70,6 +70,20 @@ describe('simplifier on the seed programs', () => {
   });
 });
 
+describe('naming in the simplified program', () => {
+  it.each([
+    ['an update that returns a slot the step overwrites', 'def f(w, g, v, lr):\n    u = v\n    v = g * 2\n    return u, v\n'],
+    ['two slots that swap', 'def f(w, g, m, v, lr):\n    t = m\n    m = v + g\n    v = t\n    return m * lr, m, v\n'],
+  ])('keeps %s', (_, text) => {
+    const before = program(text);
+    const after = simplifyOptimizer(before).checked;
+    const { w, grads } = inputs(Rng.fromSeed(7), 8, 4);
+    const a = trajectory(before, w, grads);
+    const b = trajectory(after, w, grads);
+    a.forEach((u, t) => expect(bitsEqual(u, b[t]!), printProgram(after.program)).toBe(true));
+  });
+});
+
 describe('rewrites', () => {
   const cases: [string, string, string][] = [
     ['x / abs(x)', 'sign(g)', 'u = g / abs(g)'],
