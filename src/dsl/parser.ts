@@ -61,7 +61,11 @@ class Parser {
       else body.push(this.assignment());
     }
     const end = this.peek();
-    if (!ret) throw this.errors.error(end.pos, 'the function has no `return` statement');
+    if (!ret) {
+      // Point at the statement that should have been followed by the return, not past the file's end.
+      const last = body[body.length - 1]?.pos ?? end.pos;
+      throw this.errors.error(last, 'the function has no `return` statement after its last statement');
+    }
     if (end.kind === 'dedent') this.next();
     const after = this.peek();
     if (after.kind !== 'eof') {

@@ -35,7 +35,7 @@ const CASES: Case[] = [
 
   // Statements
   { label: 'statement after return', source: program('w, g, lr', 'return g', 'u = g'), message: '`return` must be the last statement', line: 3, col: 5 },
-  { label: 'missing return', source: program('w, g, lr', 'u = g'), message: 'the function has no `return` statement', line: 3, col: 1 },
+  { label: 'missing return', source: program('w, g, lr', 'u = g'), message: 'the function has no `return` statement', line: 2, col: 5 },
   { label: 'a second def', source: `${program('w, g, lr', 'return g')}def other(w):\n`, message: 'unexpected text after the function', line: 3, col: 1 },
   { label: 'missing =', source: program('w, g, lr', 'u g', 'return u'), message: "expected '=', found 'g'", line: 2, col: 7 },
   { label: 'missing operand', source: program('w, g, lr', 'u = g *', 'return u'), message: 'expected an expression, found the end of the line', line: 2, col: 12 },
