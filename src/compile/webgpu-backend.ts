@@ -1,0 +1,200 @@
+// The webgpu backend: pipelines built once per optimizer, bind groups once per parameter, one submission per step.
+import type { StepInputs } from '../dsl/index.js';
+import {
+  BufferUsage,
+  createStorageBuffer,
+  dispatchSize,
+  pipelineCacheFor,
+  readFloat32,
+  uploadFloat32,
+  withErrorScopes,
+  type DispatchSize,
+} from '../gpu/index.js';
+import { checkStepTensors, type CompiledOptimizer, type CompileResult, type StepResult, type StepTensors } from './backend.js';
+import { paramsWords, type BindingRole } from './emit-common.js';
+import type { Kernel } from './emit-kernels.js';
+import type { LoweredOptimizer } from './lowering.js';
+import { paramsImage, type StepShape } from './params.js';
+
+/**
+ * Workgroups of a reduction's partial kernel: enough to keep every core of a GPU (or llvmpipe's
+ * threads) busy, few enough that the final kernel's one workgroup sums them in a few loads each.
+ */
+const MAX_REDUCTION_GROUPS = 256;
+
+export class WebGpuOptimizer implements CompiledOptimizer<GPUBuffer> {
+  readonly backend = 'webgpu';
+  #last: { readonly key: readonly unknown[]; readonly bound: BoundStep } | undefined;
+
+  constructor(
+    readonly device: GPUDevice,
+    readonly lowered: LoweredOptimizer,
+    readonly pipelines: readonly GPUComputePipeline[],
+    /** Names the work in errors, e.g. a candidate id. */
+    readonly label: string,
+  ) {}
+
+  get checked() {
+    return this.lowered.checked;
+  }
+
+  get output() {
+    return this.lowered.options.output;
+  }
+
+  get kernels(): readonly Kernel[] {
+    return this.lowered.kernels;
+  }
+
+  /** Binds one parameter's buffers: its Params uniform, partial sums and bind groups, made once. */
+  bind(tensors: StepTensors<GPUBuffer>): BoundStep {
+    return new BoundStep(this, tensors);
+  }
+
+  /** One step on `tensors`; reuses the bindings while the same buffers come back. */
+  async step(tensors: StepTensors<GPUBuffer>, lr: number, step: number): Promise<void> {
+    const key = [tensors.n, tensors.w, tensors.g, tensors.update, ...tensors.slots];
+    if (this.#last === undefined || key.length !== this.#last.key.length || key.some((k, i) => k !== this.#last!.key[i])) {
+      this.#last?.bound.destroy();
+      this.#last = { key, bound: this.bind(tensors) };
+    }
+    const bound = this.#last.bound;
+    await withErrorScopes(this.device, { label: this.label }, () => bound.submit(lr, step));
+  }
+
+  async run(inputs: StepInputs): Promise<StepResult> {
+    const { device } = this;
+    const n = inputs.w.length;
+    const upload = (data: Float32Array) => uploadFloat32(device, data, createStorageBuffer(device, data.byteLength, this.label));
+    const w = upload(inputs.w);
+    const g = upload(inputs.g);
+    const slots = inputs.slots.map(upload);
+    const update = this.output === 'weight' ? undefined : createStorageBuffer(device, n * 4, this.label);
+    try {
+      await this.step({ n, w, g, slots, ...(update === undefined ? {} : { update }) }, inputs.lr, inputs.step);
+      const read = (b: GPUBuffer) => readFloat32(device, b, n);
+      return {
+        slots: await Promise.all(slots.map(read)),
+        ...(update === undefined ? {} : { update: await read(update) }),
+        ...(this.output === 'update' ? {} : { weight: await read(w) }),
+      };
+    } finally {
+      this.#last?.bound.destroy();
+      this.#last = undefined;
+      for (const b of [w, g, ...slots, ...(update === undefined ? [] : [update])]) b.destroy();
+    }
+  }
+
+  destroy(): void {
+    this.#last?.bound.destroy();
+    this.#last = undefined;
+  }
+}
+
+/** One parameter's buffers bound to the optimizer's kernels. */
+export class BoundStep {
+  readonly shape: StepShape;
+  readonly grid: DispatchSize;
+  readonly #optimizer: WebGpuOptimizer;
+  readonly #params: GPUBuffer;
+  readonly #partials: GPUBuffer | undefined;
+  readonly #bindGroups: readonly GPUBindGroup[];
+
+  constructor(optimizer: WebGpuOptimizer, tensors: StepTensors<GPUBuffer>) {
+    const { device, lowered } = optimizer;
+    checkStepTensors(optimizer.checked, optimizer.output, tensors, (b) => Math.floor(b.size / 4));
+    const { n } = tensors;
+    const maxBinding = device.limits.maxStorageBufferBindingSize;
+    if (n * 4 > maxBinding) throw new RangeError(`${n} elements exceed the device's storage binding limit of ${maxBinding} bytes`);
+    this.#optimizer = optimizer;
+    this.grid = dispatchSize(n, lowered.options.workgroupSize, device.limits.maxComputeWorkgroupsPerDimension);
+    const groups = Math.min(MAX_REDUCTION_GROUPS, Math.max(1, Math.ceil(n / 256)));
+    this.shape = { n, rowStride: this.grid.rowStride, groups };
+    this.#params = device.createBuffer({
+      size: paramsWords(lowered.plan.scalarSlots.size) * 4,
+      // Uniform for most kernels, storage for the final kernels that write reduced scalars into it.
+      usage: BufferUsage.UNIFORM | BufferUsage.STORAGE | BufferUsage.COPY_DST,
+      label: `${optimizer.label}:params`,
+    });
+    const accumulators = Math.max(0, ...lowered.kernels.map((k) => k.accumulators ?? 0));
+    this.#partials = accumulators === 0 ? undefined : device.createBuffer({
+      size: groups * accumulators * 4,
+      usage: BufferUsage.STORAGE,
+      label: `${optimizer.label}:partials`,
+    });
+    const resource = (b: BindingRole): GPUBufferBinding => {
+      const tensor = (buffer: GPUBuffer | undefined): GPUBufferBinding => ({ buffer: buffer!, offset: 0, size: Math.max(4, n * 4) });
+      switch (b.role) {
+        case 'params':
+          return { buffer: this.#params };
+        case 'partials':
+          return { buffer: this.#partials! };
+        case 'slot':
+          return tensor(tensors.slots[b.index]);
+        case 'update':
+          return tensor(tensors.update);
+        default:
+          return tensor(tensors[b.role]);
+      }
+    };
+    this.#bindGroups = lowered.kernels.map((kernel, k) =>
+      device.createBindGroup({
+        label: `${optimizer.label}:${kernel.name}`,
+        layout: optimizer.pipelines[k]!.getBindGroupLayout(0),
+        entries: kernel.bindings.map((b, binding) => ({ binding, resource: resource(b) })),
+      }),
+    );
+  }
+
+  /**
+   * Writes this step's Params (queued before any later submission) and records the dispatches.
+   * Encoding the same BoundStep twice into one submission would give both the second lr.
+   */
+  encode(encoder: GPUCommandEncoder, lr: number, step: number): void {
+    const { device, lowered, pipelines } = this.#optimizer;
+    if (this.shape.n === 0) return;
+    device.queue.writeBuffer(this.#params, 0, paramsImage(lowered.plan, this.shape, lr, step));
+    const pass = encoder.beginComputePass({ label: this.#optimizer.label });
+    lowered.kernels.forEach((kernel, k) => {
+      pass.setPipeline(pipelines[k]!);
+      pass.setBindGroup(0, this.#bindGroups[k]!);
+      if (kernel.dispatch === 'elements') pass.dispatchWorkgroups(this.grid.x, this.grid.y);
+      else pass.dispatchWorkgroups(kernel.dispatch === 'groups' ? this.shape.groups : 1);
+    });
+    pass.end();
+  }
+
+  /** encode() into a fresh encoder and submit it; errors surface through the device's error scopes. */
+  submit(lr: number, step: number): void {
+    const encoder = this.#optimizer.device.createCommandEncoder();
+    this.encode(encoder, lr, step);
+    this.#optimizer.device.queue.submit([encoder.finish()]);
+  }
+
+  destroy(): void {
+    this.#params.destroy();
+    this.#partials?.destroy();
+  }
+}
+
+/** Builds every kernel's pipeline through the device's pipeline cache; a shader error becomes a reason. */
+export async function compileWebGpu(device: GPUDevice, lowered: LoweredOptimizer, label: string): Promise<CompileResult<WebGpuOptimizer>> {
+  const maxStorage = device.limits.maxStorageBuffersPerShaderStage;
+  for (const kernel of lowered.kernels) {
+    const storage = kernel.bindings.filter((b) => b.access !== 'uniform').length;
+    if (storage > maxStorage) {
+      return { ok: false, reason: `${label}: kernel ${kernel.name} needs ${storage} storage buffers; the device allows ${maxStorage} per shader stage` };
+    }
+  }
+  const uniformBytes = paramsWords(lowered.plan.scalarSlots.size) * 4;
+  if (uniformBytes > device.limits.maxUniformBufferBindingSize) {
+    return { ok: false, reason: `${label}: ${lowered.plan.scalarSlots.size} scalars overflow the uniform buffer limit` };
+  }
+  const cache = pipelineCacheFor(device);
+  try {
+    const pipelines = await Promise.all(lowered.kernels.map((k) => cache.get(k.wgsl, { label: `${label}/${k.name}` })));
+    return { ok: true, optimizer: new WebGpuOptimizer(device, lowered, pipelines, label) };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error), error };
+  }
+}
