@@ -38,7 +38,7 @@ export async function compileOptimizer(
   } catch (error) {
     return { ok: false, reason: `${label}: lowering failed: ${error instanceof Error ? error.message : String(error)}`, error };
   }
-  if (options.backend === 'cpu') return { ok: true, optimizer: new CpuOptimizer(checked, options) };
+  if (options.backend === 'cpu') return { ok: true, optimizer: new CpuOptimizer(lowered) };
   const device = options.device ?? (await acquireWebGpu()).device;
   return compileWebGpu(device, lowered, label);
 }

@@ -2,20 +2,19 @@
 import { runStep, type CheckedOptimizer, type StepInputs } from '../dsl/index.js';
 import { checkStepTensors, type CompiledOptimizer, type StepResult, type StepTensors } from './backend.js';
 import type { OutputMode } from './emit-kernels.js';
-import { lowerOptimizer, type LoweringOptions } from './lowering.js';
+import type { LoweredOptimizer } from './lowering.js';
 import type { SlotWrite } from './schedule.js';
 
 export class CpuOptimizer implements CompiledOptimizer<Float32Array> {
   readonly backend = 'cpu';
+  readonly checked: CheckedOptimizer;
   readonly output: OutputMode;
   /** Which slots the step writes: the same choice (dead state dropped or not) as the webgpu plan. */
   readonly #slotWrites: readonly SlotWrite[];
 
-  constructor(
-    readonly checked: CheckedOptimizer,
-    options: LoweringOptions = {},
-  ) {
-    const lowered = lowerOptimizer(checked, options);
+  /** From the same lowering as the webgpu backend, whose output mode and slot writes it follows. */
+  constructor(lowered: LoweredOptimizer) {
+    this.checked = lowered.checked;
     this.output = lowered.options.output;
     this.#slotWrites = lowered.plan.slotWrites;
   }

@@ -15,7 +15,7 @@ export type BindingRole =
   | { readonly role: 'update'; readonly access: 'read_write' }
   | { readonly role: 'partials'; readonly access: 'read' | 'read_write' };
 
-/** Params layout in 32-bit words: n, row_stride, groups, unused, mask (4 zeros), then scalars. */
+/** Params layout in 32-bit words: n, row_stride, groups, first, mask (4 zeros), then scalars. */
 export const PARAMS_HEADER_WORDS = 8;
 
 export function paramsWords(scalarCount: number): number {
@@ -28,7 +28,7 @@ export function paramsStruct(scalarCount: number): string {
   n: u32,
   row_stride: u32,
   groups: u32,
-  unused: u32,
+  first: u32,
   mask: vec4<u32>,
   s: array<vec4<f32>, ${vectors}>,
 }`;
@@ -54,15 +54,17 @@ export function bufferName(b: BindingRole): string {
   }
 }
 
-export function bindingDeclarations(bindings: readonly BindingRole[]): string {
+/** `vector`: tensors are bound as array<vec4<f32>>, four elements per item. */
+export function bindingDeclarations(bindings: readonly BindingRole[], vector = false): string {
   return bindings
     .map((b, i) => {
+      const element = vector && b.role !== 'partials' ? 'vec4<f32>' : 'f32';
       const decl =
         b.role === 'params'
           ? b.access === 'uniform'
             ? 'var<uniform> P: Params'
             : 'var<storage, read_write> P: Params'
-          : `var<storage, ${b.access}> ${bufferName(b)}: array<f32>`;
+          : `var<storage, ${b.access}> ${bufferName(b)}: array<${element}>`;
       return `@group(0) @binding(${i}) ${decl};`;
     })
     .join('\n');
@@ -80,7 +82,6 @@ export function inputRole(graph: OptimizerGraph, node: GraphNode): { role: 'w' |
 /** Writes `let v<id> = ...;` lines for op nodes, collecting the helper functions they call. */
 export class ExpressionWriter {
   readonly lines: string[] = [];
-  readonly helpers = new Set<MathName>();
   /** Nodes held in a local `v<id>` of the kernel being written. */
   readonly locals = new Set<NodeId>();
 
@@ -88,11 +89,15 @@ export class ExpressionWriter {
     private readonly graph: OptimizerGraph,
     private readonly scalarSlots: ReadonlyMap<NodeId, number>,
     private readonly barriers: boolean,
+    /** Appended to local names, so that one kernel can hold several lanes' copies (`v12_3`). */
+    private readonly suffix = '',
+    /** Helper functions used, shared by the lane writers of one kernel. */
+    readonly helpers = new Set<MathName>(),
   ) {}
 
   /** A node's value as a WGSL expression: a local, a constant, or a Params scalar. */
   ref(id: NodeId): string {
-    if (this.locals.has(id)) return `v${id}`;
+    if (this.locals.has(id)) return `v${id}${this.suffix}`;
     const node = this.graph.nodes[id]!;
     if (node.kind === 'const') return f32Literal(node.value);
     const slot = this.scalarSlots.get(id);
@@ -102,7 +107,7 @@ export class ExpressionWriter {
 
   /** Declares an already computed value (a load, an accumulator) as the local of `id`. */
   define(id: NodeId, expr: string): void {
-    this.lines.push(`let v${id} = ${expr};`);
+    this.lines.push(`let v${id}${this.suffix} = ${expr};`);
     this.locals.add(id);
   }
 

@@ -12,6 +12,7 @@ import {
 } from './emit-common.js';
 import type { KernelPlan, ReductionPass } from './schedule.js';
 import { f32Literal as L } from './wgsl-literals.js';
+import type { MathName } from './wgsl-math.js';
 
 /** What the fused kernel writes besides the state: the update, the new weight w - update, or both. */
 export type OutputMode = 'update' | 'weight' | 'both';
@@ -24,9 +25,10 @@ export interface Kernel {
   readonly workgroupSize: number;
   /**
    * elements: a 2-D grid of workgroups covering n (Params.row_stride threads per row);
+   * vectors: the same over n / 4 four-element items; tail: the last n mod 4 elements;
    * groups: Params.groups workgroups in one row; one: a single workgroup.
    */
-  readonly dispatch: 'elements' | 'groups' | 'one';
+  readonly dispatch: 'elements' | 'vectors' | 'tail' | 'groups' | 'one';
   /** f32 accumulators per workgroup written to the partials buffer (reduction kernels). */
   readonly accumulators?: number;
 }
@@ -37,18 +39,20 @@ export interface EmitOptions {
   readonly workgroupSize: number;
   /** Operand barriers against the shader compiler's inexact algebra (wgsl-literals.ts). */
   readonly barriers: boolean;
+  /** Four elements per thread through vec4 bindings, plus a scalar kernel for the rest. */
+  readonly vectorize: boolean;
 }
 
 /** Workgroup memory of the reductions stays within compatibility mode's 16 KiB: 4096 floats. */
 const WORKGROUP_FLOATS = 4096;
 const REDUCTION_WORKGROUP = 256;
 
-/** Pass 4: kernels in dispatch order; the fused kernel is last. */
+/** Pass 4: kernels in dispatch order; the fused kernels are last. */
 export function emitKernels(plan: KernelPlan, options: EmitOptions): Kernel[] {
   const scalarCount = plan.scalarSlots.size;
   const kernels: Kernel[] = [];
   for (const pass of plan.passes) kernels.push(...emitReductionPass(plan, pass, scalarCount, options.barriers));
-  kernels.push(emitFused(plan, scalarCount, options));
+  kernels.push(...emitFused(plan, scalarCount, options));
   return kernels;
 }
 
@@ -176,26 +180,23 @@ fn main(@builtin(local_invocation_id) lid3: vec3<u32>) {
   return { name: `pass${pass.level}-final`, wgsl, bindings, workgroupSize: size, dispatch: 'one', accumulators };
 }
 
-function emitFused(plan: KernelPlan, scalarCount: number, options: EmitOptions): Kernel {
+/** Bindings of the fused kernels: Params, the inputs the outputs need, written slots, update. */
+function fusedBindings(plan: KernelPlan, output: OutputMode, cone: { inputs: readonly NodeId[] }, wNode: NodeId) {
   const { graph } = plan;
-  const writeUpdate = options.output !== 'weight';
-  const writeWeight = options.output !== 'update';
+  const writeWeight = output !== 'update';
   const written = plan.slotWrites.flatMap((w, index) => (w.kind === 'write' ? [{ index, node: w.node }] : []));
-  const cone = tensorCone(graph, [plan.update, ...written.map((w) => w.node)]);
-  const writer = new ExpressionWriter(graph, plan.scalarSlots, options.barriers);
-
-  const wNode = graph.nodes.findIndex((n) => n.kind === 'input' && n.name === 'w');
   const reads = new Set<NodeId>(cone.inputs);
   if (writeWeight) reads.add(wNode);
   const bindings: BindingRole[] = [{ role: 'params', access: 'uniform' }];
+  const loads: { id: NodeId; binding: BindingRole }[] = [];
   const slotBindings = new Map<number, BindingRole>();
   for (const id of [...reads].sort((a, b) => a - b)) {
     const role = inputRole(graph, graph.nodes[id]!);
     const writes = role.role === 'w' ? writeWeight : role.role === 'slot' && written.some((w) => w.index === role.index);
     const binding: BindingRole = { ...role, access: writes ? 'read_write' : 'read' };
     bindings.push(binding);
+    loads.push({ id, binding });
     if (role.role === 'slot') slotBindings.set(role.index, binding);
-    writer.define(id, `${bufferName(binding)}[i]`);
   }
   for (const { index } of written) {
     if (!slotBindings.has(index)) {
@@ -204,23 +205,63 @@ function emitFused(plan: KernelPlan, scalarCount: number, options: EmitOptions):
       bindings.push(binding);
     }
   }
-  if (writeUpdate) bindings.push({ role: 'update', access: 'read_write' });
-  for (const id of cone.ops) writer.op(id);
+  if (output !== 'weight') bindings.push({ role: 'update', access: 'read_write' });
+  const stores = [
+    ...(output !== 'weight' ? [{ target: 'b_upd', value: plan.update, minus: undefined }] : []),
+    ...(writeWeight ? [{ target: 'b_w', value: plan.update, minus: wNode }] : []),
+    ...written.map(({ index, node }) => ({ target: bufferName(slotBindings.get(index)!), value: node, minus: undefined })),
+  ];
+  return { bindings, loads, stores };
+}
 
-  const stores: string[] = [];
-  const update = writer.ref(plan.update);
-  if (writeUpdate) stores.push(`b_upd[i] = ${update};`);
-  if (writeWeight) stores.push(`b_w[i] = oa(v${wNode}) - ob(${update});`);
-  for (const { index, node } of written) stores.push(`${bufferName(slotBindings.get(index)!)}[i] = ${writer.ref(node)};`);
-  const wgsl = `${paramsStruct(scalarCount)}
-${bindingDeclarations(bindings)}
-${writer.prelude()}
+/**
+ * The fused elementwise kernels. With `vectorize`, one kernel handles four elements per thread
+ * through array<vec4<f32>> bindings (llvmpipe moves twice the bytes per second that way) and a
+ * scalar kernel handles the last n mod 4 elements from Params.first on; without, the scalar
+ * kernel handles everything (first = 0).
+ */
+function emitFused(plan: KernelPlan, scalarCount: number, options: EmitOptions): Kernel[] {
+  const { graph } = plan;
+  const roots = [plan.update, ...plan.slotWrites.flatMap((w) => (w.kind === 'write' ? [w.node] : []))];
+  const cone = tensorCone(graph, roots);
+  const wNode = graph.nodes.findIndex((n) => n.kind === 'input' && n.name === 'w');
+  const { bindings, loads, stores } = fusedBindings(plan, options.output, cone, wNode);
+  const lanes = options.vectorize ? 4 : 1;
+  const kernels: Kernel[] = [];
+  for (const width of options.vectorize ? [4, 1] : [1]) {
+    const helpers = new Set<MathName>();
+    const lines: string[] = [];
+    const lane = Array.from({ length: width }, (_, k) => {
+      const writer = new ExpressionWriter(graph, plan.scalarSlots, options.barriers, width === 1 ? '' : `_${k}`, helpers);
+      for (const { id, binding } of loads) writer.define(id, width === 1 ? `${bufferName(binding)}[i]` : `q${id}.${'xyzw'[k]}`);
+      for (const id of cone.ops) writer.op(id);
+      return writer;
+    });
+    if (width > 1) for (const { id, binding } of loads) lines.push(`let q${id} = ${bufferName(binding)}[i];`);
+    for (const writer of lane) lines.push(...writer.lines);
+    for (const { target, value, minus } of stores) {
+      const parts = lane.map((writer) => (minus === undefined ? writer.ref(value) : `oa(${writer.ref(minus)}) - ob(${writer.ref(value)})`));
+      lines.push(`${target}[i] = ${width === 1 ? parts[0] : `vec4<f32>(${parts.join(', ')})`};`);
+    }
+    const index = width === 1 ? 'P.first + gid.x + gid.y * P.row_stride' : 'gid.x + gid.y * P.row_stride';
+    const bound = width === 1 ? 'P.n' : 'P.first / 4u';
+    const wgsl = `${paramsStruct(scalarCount)}
+${bindingDeclarations(bindings, width > 1)}
+${lane[0]!.prelude()}
 @compute @workgroup_size(${options.workgroupSize})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x + gid.y * P.row_stride;
-  if (i >= P.n) { return; }
-  ${[...writer.lines, ...stores].join('\n  ')}
+  let i = ${index};
+  if (i >= ${bound}) { return; }
+  ${lines.join('\n  ')}
 }
 `;
-  return { name: 'fused', wgsl, bindings, workgroupSize: options.workgroupSize, dispatch: 'elements' };
+    kernels.push({
+      name: width === 1 ? 'fused' : 'fused-vec4',
+      wgsl,
+      bindings,
+      workgroupSize: options.workgroupSize,
+      dispatch: width === 1 && lanes === 1 ? 'elements' : width === 1 ? 'tail' : 'vectors',
+    });
+  }
+  return kernels;
 }

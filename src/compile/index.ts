@@ -3,7 +3,7 @@ export { programGraph, expandMacros, dumpGraph, type GraphRewrites } from './low
 export { schedule, nodeLevels, dumpPlan, type KernelPlan, type ReductionPass, type Reduction, type SlotWrite, type ScheduleOptions } from './schedule.js';
 export { emitKernels, reductionWorkgroupSize, type Kernel, type EmitOptions, type OutputMode } from './emit-kernels.js';
 export type { BindingRole } from './emit-common.js';
-export { WGSL_OPS, type WgslOp } from './wgsl-ops.js';
+export { WGSL_OPS, type WgslOp, type ElementwiseOpName } from './wgsl-ops.js';
 export { MATH_FUNCTIONS, mathLibrary, type MathName, type MathFunction } from './wgsl-math.js';
 export { f32Literal, float32Bits } from './wgsl-literals.js';
 export { hostScalarValues, paramsImage, type StepShape } from './params.js';

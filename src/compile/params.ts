@@ -8,6 +8,8 @@ export interface StepShape {
   readonly n: number;
   /** Threads per row of the fused kernel's 2-D grid. */
   readonly rowStride: number;
+  /** First element of the scalar fused kernel: 0, or 4 * floor(n / 4) after the vec4 kernel. */
+  readonly first: number;
   /** Workgroups of each reduction's partial kernel. */
   readonly groups: number;
 }
@@ -47,6 +49,7 @@ export function paramsImage(plan: KernelPlan, shape: StepShape, lr: number, step
   words[0] = shape.n;
   words[1] = shape.rowStride;
   words[2] = shape.groups;
+  words[3] = shape.first;
   // words[4..7]: the barrier masks, zero.
   const scalars = new Float32Array(buffer, PARAMS_HEADER_WORDS * 4);
   for (const [id, value] of hostScalarValues(plan, lr, step)) {

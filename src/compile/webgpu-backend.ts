@@ -51,15 +51,23 @@ export class WebGpuOptimizer implements CompiledOptimizer<GPUBuffer> {
     return new BoundStep(this, tensors);
   }
 
-  /** One step on `tensors`; reuses the bindings while the same buffers come back. */
+  /**
+   * One step on `tensors`, validated: a wrong buffer (usage, size) rejects with a GpuError naming
+   * the label. Reuses the bindings while the same buffers come back.
+   */
   async step(tensors: StepTensors<GPUBuffer>, lr: number, step: number): Promise<void> {
+    checkStepTensors(this.checked, this.output, tensors, (b) => Math.floor(b.size / 4));
+    await withErrorScopes(this.device, { label: this.label }, () => this.#boundFor(tensors).submit(lr, step));
+  }
+
+  #boundFor(tensors: StepTensors<GPUBuffer>): BoundStep {
     const key = [tensors.n, tensors.w, tensors.g, tensors.update, ...tensors.slots];
-    if (this.#last === undefined || key.length !== this.#last.key.length || key.some((k, i) => k !== this.#last!.key[i])) {
-      this.#last?.bound.destroy();
-      this.#last = { key, bound: this.bind(tensors) };
-    }
-    const bound = this.#last.bound;
-    await withErrorScopes(this.device, { label: this.label }, () => bound.submit(lr, step));
+    const last = this.#last;
+    if (last !== undefined && key.length === last.key.length && key.every((k, i) => k === last.key[i])) return last.bound;
+    last?.bound.destroy();
+    const bound = this.bind(tensors);
+    this.#last = { key, bound };
+    return bound;
   }
 
   async run(inputs: StepInputs): Promise<StepResult> {
@@ -94,11 +102,11 @@ export class WebGpuOptimizer implements CompiledOptimizer<GPUBuffer> {
 /** One parameter's buffers bound to the optimizer's kernels. */
 export class BoundStep {
   readonly shape: StepShape;
-  readonly grid: DispatchSize;
   readonly #optimizer: WebGpuOptimizer;
   readonly #params: GPUBuffer;
   readonly #partials: GPUBuffer | undefined;
-  readonly #bindGroups: readonly GPUBindGroup[];
+  /** Per kernel: its bind group and workgroup counts, or undefined when it has nothing to do. */
+  readonly #launches: readonly ({ readonly bindGroup: GPUBindGroup; readonly x: number; readonly y: number } | undefined)[];
 
   constructor(optimizer: WebGpuOptimizer, tensors: StepTensors<GPUBuffer>) {
     const { device, lowered } = optimizer;
@@ -107,43 +115,52 @@ export class BoundStep {
     const maxBinding = device.limits.maxStorageBufferBindingSize;
     if (n * 4 > maxBinding) throw new RangeError(`${n} elements exceed the device's storage binding limit of ${maxBinding} bytes`);
     this.#optimizer = optimizer;
-    this.grid = dispatchSize(n, lowered.options.workgroupSize, device.limits.maxComputeWorkgroupsPerDimension);
+    const { kernels } = lowered;
+    const size = lowered.options.workgroupSize;
+    const maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
+    const vectorized = kernels.some((k) => k.dispatch === 'vectors');
+    const first = vectorized ? n - (n % 4) : 0;
+    const grid: DispatchSize = dispatchSize(vectorized ? first / 4 : n, size, maxGroups);
     const groups = Math.min(MAX_REDUCTION_GROUPS, Math.max(1, Math.ceil(n / 256)));
-    this.shape = { n, rowStride: this.grid.rowStride, groups };
+    this.shape = { n, rowStride: grid.rowStride, groups, first };
     this.#params = device.createBuffer({
       size: paramsWords(lowered.plan.scalarSlots.size) * 4,
       // Uniform for most kernels, storage for the final kernels that write reduced scalars into it.
       usage: BufferUsage.UNIFORM | BufferUsage.STORAGE | BufferUsage.COPY_DST,
       label: `${optimizer.label}:params`,
     });
-    const accumulators = Math.max(0, ...lowered.kernels.map((k) => k.accumulators ?? 0));
+    const accumulators = Math.max(0, ...kernels.map((k) => k.accumulators ?? 0));
     this.#partials = accumulators === 0 ? undefined : device.createBuffer({
       size: groups * accumulators * 4,
       usage: BufferUsage.STORAGE,
       label: `${optimizer.label}:partials`,
     });
-    const resource = (b: BindingRole): GPUBufferBinding => {
-      const tensor = (buffer: GPUBuffer | undefined): GPUBufferBinding => ({ buffer: buffer!, offset: 0, size: Math.max(4, n * 4) });
-      switch (b.role) {
-        case 'params':
-          return { buffer: this.#params };
-        case 'partials':
-          return { buffer: this.#partials! };
-        case 'slot':
-          return tensor(tensors.slots[b.index]);
-        case 'update':
-          return tensor(tensors.update);
-        default:
-          return tensor(tensors[b.role]);
-      }
-    };
-    this.#bindGroups = lowered.kernels.map((kernel, k) =>
-      device.createBindGroup({
+    this.#launches = kernels.map((kernel, k) => {
+      const workgroups = n === 0 ? undefined : launchSize(kernel, grid, n - first, groups);
+      if (workgroups === undefined) return undefined;
+      // The vec4 kernel sees the first 4 * floor(n / 4) elements; the others all n.
+      const tensorBytes = kernel.dispatch === 'vectors' ? first * 4 : n * 4;
+      const resource = (b: BindingRole): GPUBufferBinding => {
+        switch (b.role) {
+          case 'params':
+            return { buffer: this.#params };
+          case 'partials':
+            return { buffer: this.#partials! };
+          case 'slot':
+            return { buffer: tensors.slots[b.index]!, size: tensorBytes };
+          case 'update':
+            return { buffer: tensors.update!, size: tensorBytes };
+          default:
+            return { buffer: tensors[b.role], size: tensorBytes };
+        }
+      };
+      const bindGroup = device.createBindGroup({
         label: `${optimizer.label}:${kernel.name}`,
         layout: optimizer.pipelines[k]!.getBindGroupLayout(0),
         entries: kernel.bindings.map((b, binding) => ({ binding, resource: resource(b) })),
-      }),
-    );
+      });
+      return { bindGroup, ...workgroups };
+    });
   }
 
   /**
@@ -155,11 +172,11 @@ export class BoundStep {
     if (this.shape.n === 0) return;
     device.queue.writeBuffer(this.#params, 0, paramsImage(lowered.plan, this.shape, lr, step));
     const pass = encoder.beginComputePass({ label: this.#optimizer.label });
-    lowered.kernels.forEach((kernel, k) => {
+    this.#launches.forEach((launch, k) => {
+      if (launch === undefined) return;
       pass.setPipeline(pipelines[k]!);
-      pass.setBindGroup(0, this.#bindGroups[k]!);
-      if (kernel.dispatch === 'elements') pass.dispatchWorkgroups(this.grid.x, this.grid.y);
-      else pass.dispatchWorkgroups(kernel.dispatch === 'groups' ? this.shape.groups : 1);
+      pass.setBindGroup(0, launch.bindGroup);
+      pass.dispatchWorkgroups(launch.x, launch.y);
     });
     pass.end();
   }
@@ -174,6 +191,21 @@ export class BoundStep {
   destroy(): void {
     this.#params.destroy();
     this.#partials?.destroy();
+  }
+}
+
+/** Workgroup counts of one kernel, or undefined when it has no elements to cover. */
+function launchSize(kernel: Kernel, grid: DispatchSize, tail: number, groups: number): { x: number; y: number } | undefined {
+  switch (kernel.dispatch) {
+    case 'elements':
+    case 'vectors':
+      return grid.x === 0 ? undefined : { x: grid.x, y: grid.y };
+    case 'tail':
+      return tail === 0 ? undefined : { x: 1, y: 1 };
+    case 'groups':
+      return { x: groups, y: 1 };
+    case 'one':
+      return { x: 1, y: 1 };
   }
 }
 

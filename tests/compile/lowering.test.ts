@@ -39,7 +39,7 @@ describe('generated WGSL', () => {
   it('makes NaN and infinite constants at run time, since WGSL rejects them in constant expressions', () => {
     expect(f32Literal(Infinity)).toBe('bitcast<f32>(0x7f800000u ^ P.mask.w)');
     expect(f32Literal(NaN)).toMatch(/^bitcast<f32>\(0x7fc00000u \^ P\.mask\.w\)$/);
-    const wgsl = emitKernels(schedule(graphTimesConstant(-Infinity)), { output: 'update', workgroupSize: 64, barriers: true })[0]!.wgsl;
+    const wgsl = emitKernels(schedule(graphTimesConstant(-Infinity)), { output: 'update', workgroupSize: 64, barriers: true, vectorize: false })[0]!.wgsl;
     expect(wgsl).toContain('bitcast<f32>(0xff800000u ^ P.mask.w)');
   });
 
@@ -70,16 +70,18 @@ describe('lowering passes', () => {
     expect(ops).toEqual(expect.arrayContaining(['norm', 'dot', 'mean', 'sqrt', 'min', 'div']));
   });
 
-  it('gives a program with one norm one reduction pass: partial, final, then the fused kernel', () => {
-    const lowered = lowerOptimizer(parseOptimizer('def f(w, g, lr):\n    update = g / norm(g) * lr\n    return update\n'));
+  it('gives a program with one norm one reduction pass: partial, final, then the fused kernels', () => {
+    const program = parseOptimizer('def f(w, g, lr):\n    update = g / norm(g) * lr\n    return update\n');
+    const lowered = lowerOptimizer(program);
     expect(lowered.plan.passes).toHaveLength(1);
-    expect(lowered.kernels.map((k) => k.name)).toEqual(['pass1-partial', 'pass1-final', 'fused']);
+    expect(lowered.kernels.map((k) => k.name)).toEqual(['pass1-partial', 'pass1-final', 'fused-vec4', 'fused']);
+    expect(lowerOptimizer(program, { vectorize: false }).kernels.map((k) => k.name)).toEqual(['pass1-partial', 'pass1-final', 'fused']);
   });
 
   it('orders a reduction of a reduced value after it: two passes', () => {
     const lowered = lowerOptimizer(parseOptimizer('def f(w, g, lr):\n    u = g / norm(g)\n    update = u * mean(u - w) * lr\n    return update\n'));
     expect(lowered.plan.passes.map((p) => [p.level, p.reductions.map((r) => r.op)])).toEqual([[1, ['norm']], [2, ['mean']]]);
-    expect(lowered.kernels.map((k) => k.name)).toEqual(['pass1-partial', 'pass1-final', 'pass2-partial', 'pass2-final', 'fused']);
+    expect(lowered.kernels.map((k) => k.name)).toEqual(['pass1-partial', 'pass1-final', 'pass2-partial', 'pass2-final', 'fused-vec4', 'fused']);
   });
 
   it('reduces independent reductions of one level together, sharing equal ones', () => {
@@ -88,11 +90,15 @@ describe('lowering passes', () => {
     expect(lowered.plan.passes[0]!.reductions.map((r) => r.op).sort()).toEqual(['dot', 'norm', 'norm']);
   });
 
-  it('emits only the fused kernel for an elementwise program, reading only what it uses', () => {
+  it('emits only the fused kernels for an elementwise program, reading only what it uses', () => {
     const lowered = lowerOptimizer(parseOptimizer(readFileSync('dsl/optimizers/lion.dsl', 'utf8')));
-    expect(lowered.kernels).toHaveLength(1);
-    expect(lowered.kernels[0]!.bindings.map((b) => `${b.role}:${b.access}`)).toEqual(['params:uniform', 'w:read', 'g:read', 'slot:read_write', 'update:read_write']);
-    const sgd = lowerOptimizer(parseOptimizer('def f(w, g, lr):\n    update = g * lr\n    return update\n'), { output: 'weight' });
+    expect(lowered.kernels.map((k) => [k.name, k.dispatch])).toEqual([['fused-vec4', 'vectors'], ['fused', 'tail']]);
+    for (const kernel of lowered.kernels) {
+      expect(kernel.bindings.map((b) => `${b.role}:${b.access}`)).toEqual(['params:uniform', 'w:read', 'g:read', 'slot:read_write', 'update:read_write']);
+    }
+    expect(lowered.kernels[0]!.wgsl).toContain('array<vec4<f32>>');
+    const sgd = lowerOptimizer(parseOptimizer('def f(w, g, lr):\n    update = g * lr\n    return update\n'), { output: 'weight', vectorize: false });
+    expect(sgd.kernels.map((k) => [k.name, k.dispatch])).toEqual([['fused', 'elements']]);
     expect(sgd.kernels[0]!.bindings.map((b) => `${b.role}:${b.access}`)).toEqual(['params:uniform', 'w:read_write', 'g:read']);
   });
 
@@ -137,7 +143,7 @@ describe('cpu backend', () => {
   });
 
   it('steps tensors in place and checks their sizes', async () => {
-    const optimizer = new CpuOptimizer(checked, { output: 'weight' });
+    const optimizer = new CpuOptimizer(lowerOptimizer(checked, { output: 'weight' }));
     const w = Float32Array.from(inputs.w);
     const slots = inputs.slots.map((s) => Float32Array.from(s));
     await optimizer.step({ n, w, g: inputs.g, slots }, inputs.lr, inputs.step);

@@ -30,12 +30,11 @@ export interface ProgramCheck {
 }
 
 export function programCheck(checked: CheckedOptimizer): ProgramCheck {
-  const { expanded, plan } = lowerOptimizer(checked);
+  const { expanded } = lowerOptimizer(checked);
   const outputs = [expanded.update, ...expanded.slots];
   const inexact = liveOps(expanded, outputs).filter(
     ({ op, exponent }) => !EXACT_OPS.has(op) && !(op === 'power' && exponent !== undefined && EXACT_EXPONENTS.has(exponent)),
   );
-  void plan;
   const names = [...new Set(inexact.map((u) => u.op))].join(', ');
   return { exact: inexact.length === 0, reason: inexact.length === 0 ? 'exact ops only' : `inexact: ${names}`, graph: expanded, outputs };
 }

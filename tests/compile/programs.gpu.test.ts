@@ -6,7 +6,7 @@ import {
   buildOptimizer, checkOptimizer, CALLABLE_OPS, ErrorSink, parseOptimizer, printProgram, Rng, runStep,
   type CheckedOptimizer, type StepInputs,
 } from '../../src/dsl/index.js';
-import { compileOptimizer, compileWebGpu, emitKernels, lowerOptimizer, schedule, type WebGpuOptimizer } from '../../src/compile/index.js';
+import { compileOptimizer, compileWebGpu, emitKernels, lowerOptimizer, runStepGpu, schedule, type WebGpuOptimizer } from '../../src/compile/index.js';
 import { GpuError } from '../../src/gpu/index.js';
 import { describeGpu } from '../gpu/gpu-context.js';
 import { graphTimesConstant } from './graphs.js';
@@ -53,6 +53,12 @@ await describeGpu('programs on the GPU', (gpu) => {
     optimizer.destroy();
   });
 
+  it('runStepGpu is the GPU twin of runStep', async () => {
+    const checked = parseOptimizer(readFileSync(`${SEED_DIR}/adamw.dsl`, 'utf8'));
+    const inputs = stepInputs(checked, 513, 8);
+    expect(await runStepGpu(checked, inputs, { device })).toEqual(runStep(checked, inputs));
+  });
+
   it('random valid programs on random inputs agree with the interpreter (exact where the ops are)', async () => {
     const signatures = [['w', 'g', 'lr'], ['w', 'g', 'm', 'lr'], ['w', 'g', 'm', 'v', 'lr', 'step']];
     const arbitrary = fc.record({
@@ -86,7 +92,7 @@ await describeGpu('programs on the GPU', (gpu) => {
 
   it('covers 65535 * 64 + 7 elements with a 2-D grid of 64-thread workgroups', async () => {
     const checked = parseOptimizer(readFileSync(`${SEED_DIR}/lion.dsl`, 'utf8'));
-    const optimizer = await compiled(checked, device, { workgroupSize: 64 });
+    const optimizer = await compiled(checked, device, { workgroupSize: 64, vectorize: false });
     const n = 65535 * 64 + 7;
     const inputs = stepInputs(checked, n, 9);
     const out = await optimizer.run(inputs);
@@ -143,6 +149,22 @@ await describeGpu('programs on the GPU', (gpu) => {
     lean.destroy();
   });
 
+  it('does nothing for an empty tensor, and rejects a buffer it cannot bind with a GpuError', async () => {
+    const checked = parseOptimizer('def f(w, g, m, lr):\n    m = interp(g, m, 0.9)\n    update = m / norm(m) * lr\n    return update, m\n');
+    const optimizer = await compiled(checked, device, { label: 'edge' });
+    const empty = await optimizer.run({ w: new Float32Array(0), g: new Float32Array(0), lr: 1, step: 1, slots: [new Float32Array(0)] });
+    expect(empty.update).toEqual(new Float32Array(0));
+    const storage = (bytes: number, usage = 0x80 | 0x8 | 0x4) => device.createBuffer({ size: bytes, usage });
+    const unbindable = storage(400, 0x8 | 0x4); // no STORAGE usage
+    const buffers = [storage(400), storage(400), storage(400)];
+    const attempt = optimizer.step({ n: 100, w: buffers[0]!, g: unbindable, slots: [buffers[1]!], update: buffers[2]! }, 0.1, 1);
+    await expect(attempt).rejects.toBeInstanceOf(GpuError);
+    await expect(attempt).rejects.toThrow(/edge/);
+    await expect(optimizer.step({ n: 101, w: buffers[0]!, g: buffers[1]!, slots: [buffers[1]!], update: buffers[2]! }, 0.1, 1)).rejects.toThrow(RangeError);
+    for (const b of [unbindable, ...buffers]) b.destroy();
+    optimizer.destroy();
+  });
+
   it('reports a shader error as a value carrying the label and the WGSL', async () => {
     const checked = parseOptimizer('def f(w, g, lr):\n    update = g * lr\n    return update\n');
     const lowered = lowerOptimizer(checked);
@@ -180,7 +202,7 @@ await describeGpu('constants the language cannot write', (gpu) => {
     for (const c of [Infinity, -Infinity, NaN]) {
       const base = lowerOptimizer(checked);
       const plan = schedule(graphTimesConstant(c));
-      const kernels = emitKernels(plan, { output: 'update', workgroupSize: 64, barriers: true });
+      const kernels = emitKernels(plan, { output: 'update', workgroupSize: 64, barriers: true, vectorize: true });
       const result = await compileWebGpu(gpu.device, { ...base, plan, kernels }, `times ${c}`);
       if (!result.ok) throw new Error(result.reason);
       const out = await result.optimizer.run({ w: g, g, lr: 1, step: 1, slots: [] });
