@@ -1,6 +1,6 @@
 // Benchmark: one optimizer step of AdamW and Lion on 1M and 16M parameters, webgpu and cpu; writes bench/results.md.
 //
-// Plain JavaScript over the built package: run `npm run build && npm run bench`.
+// Plain JavaScript over the built package (dist/): `npm run bench` builds first, then runs this file.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,7 @@ import { analysisNotes, resultsMarkdown } from './report.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 if (!existsSync(join(dist, 'compile', 'index.js'))) {
-  console.error('bench: dist/ is missing; run `npm run build` first (npm run build && npm run bench)');
+  console.error('bench: dist/ is missing; run `npm run bench`, which builds first, or `npm run build`');
   process.exit(1);
 }
 const { parseOptimizer } = await import(join(dist, 'dsl', 'index.js'));

@@ -26,10 +26,11 @@ export interface OpSpec {
 }
 
 const f = Math.fround;
-const unary = (fn: (x: number) => number, doc: string): OpSpec => ({
-  kind: 'map',
+// Typed as a map op (not the OpKind union), so MapOpName includes every unary function.
+const unary = (fn: (x: number) => number, doc: string) => ({
+  kind: 'map' as const,
   arity: 1,
-  scalar: (x) => f(fn(x!)),
+  scalar: (x: number) => f(fn(x)),
   doc,
 });
 
