@@ -7,7 +7,7 @@
 // scalars of level L >= 1 are computed by pass L's final kernel. Every scalar a later kernel reads
 // gets a slot in the uniform Params.s array. Tensor nodes are recomputed in each kernel that needs
 // them, which costs arithmetic but never memory traffic.
-import { carriedSlots, OPS, type GraphNode, type NodeId, type OptimizerGraph, type ReduceOpName } from '../dsl/index.js';
+import { carriedSlots, OPS, reachable, type GraphNode, type NodeId, type OptimizerGraph, type ReduceOpName } from '../dsl/index.js';
 
 export interface Reduction {
   readonly node: NodeId;
@@ -100,16 +100,7 @@ export function nodeLevels(nodes: readonly GraphNode[]): number[] {
 
 /** Live node ids in ascending (topological) order. */
 function liveNodes(nodes: readonly GraphNode[], roots: readonly NodeId[]): NodeId[] {
-  const seen = new Set<NodeId>();
-  const stack = [...roots];
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const n = nodes[id]!;
-    if (n.kind === 'op') stack.push(...n.args);
-  }
-  return [...seen].sort((a, b) => a - b);
+  return [...reachable(nodes, roots)].sort((a, b) => a - b);
 }
 
 /**
