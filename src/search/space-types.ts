@@ -1,0 +1,74 @@
+// The loaded form of a search-space file: plain data that mutation, evolution and the funnel read.
+import type { CheckedOptimizer, OpName } from '../dsl/index.js';
+
+export interface ConstantSettings {
+  /** New constants are drawn from N(mean, std). */
+  readonly initial: { readonly mean: number; readonly std: number };
+  /** A mutated constant is replaced by a fresh draw with this probability, else multiplied by 2^N(0, scaleLog2Std). */
+  readonly perturb: { readonly replaceProbability: number; readonly scaleLog2Std: number };
+  /** Constants are clamped to ±limit. */
+  readonly limit: number;
+}
+
+export type MutationMode = 'evolve' | 'constants-only' | 'random';
+
+export interface MutationSettings {
+  readonly mode: MutationMode;
+  readonly weights: { readonly insert: number; readonly delete: number; readonly modify: number };
+  /** Attempts at a child that checks and behaves differently from its parent before giving up. */
+  readonly maxRetries: number;
+}
+
+export interface EvolutionSettings {
+  readonly population: number;
+  readonly tournamentSize: number;
+  /** Evaluations in the whole run. */
+  readonly budget: number;
+  /** Candidates sent to a worker at once (batched evaluation). */
+  readonly batchSize: number;
+  /** Restart from the best program after this many evaluations without improvement; 0 = never. */
+  readonly restartAfter: number;
+}
+
+export type Promotion =
+  | { readonly kind: 'beatBaseline' }
+  | { readonly kind: 'topFraction'; readonly fraction: number }
+  | { readonly kind: 'threshold'; readonly value: number };
+
+export interface FunnelStage {
+  readonly task: string;
+  readonly steps: number;
+  readonly batch?: number;
+  /** Base learning rate of the task's schedule. */
+  readonly lr?: number;
+  readonly seed?: number;
+  /** How a candidate moves on to the next stage; absent on the last stage. */
+  readonly promote?: Promotion;
+}
+
+export interface SeedProgram {
+  readonly file: string;
+  readonly source: string;
+  readonly checked: CheckedOptimizer;
+}
+
+export type MetricName = 'valLoss' | 'valAccuracy' | 'trainLoss';
+
+export interface SearchSpace {
+  /** Path the space was loaded from. */
+  readonly file: string;
+  readonly name: string;
+  readonly description: string;
+  readonly dialect: 'optimizer';
+  readonly slots: readonly string[];
+  readonly functions: readonly OpName[];
+  readonly constants: ConstantSettings;
+  readonly maxStatements: number;
+  readonly seeds: readonly SeedProgram[];
+  readonly baseline: SeedProgram;
+  readonly funnel: readonly FunnelStage[];
+  readonly metaValidation?: { readonly task: string; readonly steps: number; readonly every: number; readonly top: number };
+  readonly mutation: MutationSettings;
+  readonly evolution: EvolutionSettings;
+  readonly metric: { readonly name: MetricName; readonly lowerIsBetter: boolean };
+}
