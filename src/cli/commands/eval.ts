@@ -1,0 +1,104 @@
+// `symevo eval FILE.dsl...`: trains one model replica per program on a proxy task, all in one batch.
+import { Option, type Command } from 'commander';
+import { isBackendChoice, type BackendChoice } from '../../gpu/index.js';
+import { evaluatePrograms, TASK_NAMES, type CandidateEvaluation, type EvaluationReport } from '../../tasks/index.js';
+import { EXIT_FAILURE, UsageError } from '../exit.js';
+import { loadOptimizer } from '../load-program.js';
+import { positiveInteger, finiteNumber, nonNegativeInteger } from '../options.js';
+import { stepProgress } from '../progress.js';
+
+interface EvalOptions {
+  readonly task: string;
+  readonly steps?: number;
+  readonly batch?: number;
+  readonly lr?: number;
+  readonly seed?: number;
+  readonly backend: string;
+  readonly json?: boolean;
+}
+
+export function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description('train one model per program on a proxy task, all programs in one batch, and print what each reached')
+    .argument('<files...>', 'optimizer programs (.dsl)')
+    .addOption(new Option('--task <name>', 'proxy task').choices([...TASK_NAMES]).default('mlp-mnist'))
+    .option('--steps <n>', 'training steps (default: the task\'s)', positiveInteger)
+    .option('--batch <n>', 'rows per training batch (default: the task\'s)', positiveInteger)
+    .option('--lr <x>', 'peak learning rate of the schedule (default: the task\'s)', finiteNumber)
+    .option('--seed <s>', 'initialisation seed (default: the task\'s)', nonNegativeInteger)
+    .addOption(new Option('--backend <name>', 'where to train').choices(['auto', 'webgpu', 'cpu']).default('auto'))
+    .option('--json', 'print a JSON array with one object per file')
+    .action(async (files: string[], options: EvalOptions) => {
+      const programs = files.map(loadOptimizer);
+      const backend = options.backend;
+      if (!isBackendChoice(backend)) throw new UsageError(`unknown backend '${backend}'`);
+      const progress = stepProgress(`${options.task}: ${files.length} replica(s)`);
+      let report: EvaluationReport;
+      try {
+        report = await evaluatePrograms({
+          task: options.task,
+          programs,
+          backend: backend as BackendChoice,
+          overrides: { steps: options.steps, batch: options.batch, lr: options.lr, seed: options.seed },
+          onStep: progress.update,
+        });
+      } finally {
+        progress.stop();
+      }
+      const rows = files.map((file, i) => row(file, report, report.results[i]!));
+      if (options.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      else printTable(report, rows);
+      if (report.results.some((r) => r.status === 'invalid')) process.exitCode = EXIT_FAILURE;
+    });
+}
+
+interface Row {
+  readonly file: string;
+  readonly task: string;
+  readonly steps: number;
+  readonly trainLoss: number | null;
+  readonly valLoss: number | null;
+  readonly valAccuracy: number | null;
+  readonly diverged: boolean;
+  readonly divergedAt?: number;
+  readonly seconds: number;
+  readonly stepsPerSecond: number;
+  readonly backend: string;
+  readonly error?: string;
+}
+
+/** JSON has no NaN or Infinity: a non-finite metric is null. */
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+function row(file: string, report: EvaluationReport, result: CandidateEvaluation): Row {
+  const base = { file, task: report.task, steps: report.settings.steps, seconds: report.seconds, stepsPerSecond: report.settings.steps / report.seconds, backend: report.backend };
+  if (result.status === 'invalid') return { ...base, trainLoss: null, valLoss: null, valAccuracy: null, diverged: false, error: result.reason };
+  return {
+    ...base,
+    trainLoss: finite(result.trainLoss),
+    valLoss: finite(result.valLoss),
+    valAccuracy: finite(result.valAccuracy),
+    diverged: result.status === 'diverged',
+    ...(result.divergedAt === undefined ? {} : { divergedAt: result.divergedAt }),
+  };
+}
+
+function printTable(report: EvaluationReport, rows: readonly Row[]): void {
+  const fmt = (x: number | null, digits: number) => (x === null ? 'nan' : x.toFixed(digits));
+  const header = ['file', 'train loss', 'val loss', 'val acc', 'diverged', 'seconds', 'steps/s'];
+  const body = rows.map((r) => [
+    r.file,
+    fmt(r.trainLoss, 4),
+    fmt(r.valLoss, 4),
+    fmt(r.valAccuracy, 4),
+    r.error !== undefined ? 'invalid' : r.diverged ? `yes (step ${r.divergedAt})` : 'no',
+    r.seconds.toFixed(2),
+    r.stepsPerSecond.toFixed(0),
+  ]);
+  const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => b[c]!.length)));
+  const line = (cells: readonly string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  process.stdout.write(`${report.task}: ${report.settings.steps} steps, batch ${report.settings.batch}, ${report.backend} (${report.device})\n`);
+  process.stdout.write(`${line(header)}\n${[...body.map(line)].join('\n')}\n`);
+  for (const r of rows) if (r.error !== undefined) process.stderr.write(`${r.file}: ${r.error}\n`);
+}

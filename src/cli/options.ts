@@ -1,0 +1,20 @@
+// Parsers for numeric command-line options: a bad value is a UsageError naming the option's text.
+import { InvalidArgumentError } from 'commander';
+
+export function positiveInteger(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got '${text}'`);
+  return n;
+}
+
+export function nonNegativeInteger(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative integer, got '${text}'`);
+  return n;
+}
+
+export function finiteNumber(text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a number, got '${text}'`);
+  return n;
+}

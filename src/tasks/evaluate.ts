@@ -1,0 +1,84 @@
+// Evaluates candidate optimizer programs on a proxy task: compile each, train all in one batch, report each.
+import { compileOptimizer, type CpuOptimizer, type WebGpuOptimizer } from '../compile/index.js';
+import type { CheckedOptimizer } from '../dsl/index.js';
+import { acquireGpu, type BackendChoice } from '../gpu/index.js';
+import { createTensorBackend } from '../tensor/index.js';
+import { taskSpec, type TrainingSettings } from './registry.js';
+import { trainReplicas, type ReplicaMetrics } from './train.js';
+import { compileAll, cpuUpdates, slotCount, webGpuUpdates } from './updates.js';
+
+export interface EvaluationRequest {
+  readonly task: string;
+  readonly programs: readonly CheckedOptimizer[];
+  readonly overrides?: Partial<TrainingSettings>;
+  readonly backend?: BackendChoice;
+  readonly onStep?: (step: number, steps: number) => void;
+}
+
+export type CandidateEvaluation =
+  | ({ readonly status: 'ok' | 'diverged' } & ReplicaMetrics)
+  | { readonly status: 'invalid'; readonly reason: string };
+
+export interface EvaluationReport {
+  readonly task: string;
+  readonly settings: TrainingSettings;
+  readonly backend: 'cpu' | 'webgpu';
+  /** The adapter's description on webgpu, or why the cpu backend runs. */
+  readonly device: string;
+  readonly results: readonly CandidateEvaluation[];
+  /** Wall time of the batch: compilation, training and measurement of every replica. */
+  readonly seconds: number;
+  /** Replicas trained × steps / seconds. */
+  readonly modelStepsPerSecond: number;
+}
+
+export function resolveSettings(task: string, overrides: Partial<TrainingSettings> = {}): TrainingSettings {
+  const defaults = taskSpec(task).defaults;
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return { ...defaults, ...defined };
+}
+
+export async function evaluatePrograms(request: EvaluationRequest): Promise<EvaluationReport> {
+  const spec = taskSpec(request.task);
+  const settings = resolveSettings(request.task, request.overrides);
+  const dataset = spec.dataset();
+  const started = performance.now();
+  const gpu = await acquireGpu(request.backend === undefined ? {} : { backend: request.backend });
+  const backendName = gpu.kind;
+  const device = gpu.kind === 'webgpu' ? gpu.device : undefined;
+  const compiled = await compileAll<CpuOptimizer | WebGpuOptimizer>(request.programs, (checked, label) =>
+    device === undefined
+      ? compileOptimizer(checked, { backend: 'cpu', output: 'weight', label })
+      : compileOptimizer(checked, { backend: 'webgpu', device, output: 'weight', label }),
+  );
+  const valid = compiled.flatMap((c, i) => (c.ok ? [{ index: i, optimizer: c.optimizer }] : []));
+  const onStep = request.onStep === undefined ? undefined : (step: number) => request.onStep!(step, settings.steps);
+  let metrics: ReplicaMetrics[] = [];
+  if (valid.length > 0) {
+    const common = { dataset, settings, replicas: valid.length, slots: slotCount(valid.map((v) => v.optimizer.checked)), ...(onStep ? { onStep } : {}) };
+    const backend = createTensorBackend(backendName, device);
+    try {
+      metrics =
+        device === undefined
+          ? await trainReplicas({ ...common, backend: backend as ReturnType<typeof createTensorBackend<Float32Array>>, updates: (s, l) => cpuUpdates(valid.map((v) => v.optimizer as CpuOptimizer), s as never, l) })
+          : await trainReplicas({ ...common, backend: backend as never, updates: (s, l) => webGpuUpdates(device, valid.map((v) => v.optimizer as WebGpuOptimizer), s as never, l) });
+    } finally {
+      backend.destroy();
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const results = compiled.map((c, i): CandidateEvaluation => {
+    if (!c.ok) return { status: 'invalid', reason: c.reason };
+    const m = metrics[valid.findIndex((v) => v.index === i)]!;
+    return { status: m.divergedAt === undefined ? 'ok' : 'diverged', ...m };
+  });
+  return {
+    task: spec.name,
+    settings,
+    backend: backendName,
+    device: gpu.kind === 'webgpu' ? gpu.adapterInfo.description : gpu.reason,
+    results,
+    seconds,
+    modelStepsPerSecond: (valid.length * settings.steps) / seconds,
+  };
+}

@@ -1,0 +1,12 @@
+// Public surface of the proxy tasks: datasets, the task registry, batched training and evaluation.
+export type { Dataset, Split } from './data/dataset.js';
+export { teacherDataset, TEACHER } from './data/teacher.js';
+export { mnistDataset, MNIST } from './data/mnist.js';
+export { mulberry32, uniformSigned } from './data/mulberry32.js';
+export { TASKS, TASK_NAMES, taskSpec, type TaskSpec, type TrainingSettings } from './registry.js';
+export { learningRate, isScheduleName, SCHEDULE_NAMES, type Schedule, type ScheduleName } from './schedule.js';
+export { mlpLayout, TENSOR_ALIGNMENT, type ParameterLayout, type ParameterTensor } from './layout.js';
+export { initialParameters } from './init.js';
+export { trainReplicas, type ReplicaMetrics, type TrainingRun } from './train.js';
+export { rangesFor, slotCount, cpuUpdates, webGpuUpdates, type ReplicaStorage, type ReplicaUpdates } from './updates.js';
+export { evaluatePrograms, resolveSettings, type CandidateEvaluation, type EvaluationReport, type EvaluationRequest } from './evaluate.js';
