@@ -1,0 +1,61 @@
+// Public surface of the search: mutation, fitness, regularized evolution, dedup cache and run store.
+export type { Candidate, MutationKind, MutationRecord } from './candidate.js';
+export {
+  compareFitness,
+  describeFitness,
+  isBetter,
+  isRepeatable,
+  isUsable,
+  FAILURE_STATUSES,
+  type FailureStatus,
+  type FitnessResult,
+  type StageMetrics,
+} from './fitness.js';
+export { drawConstant, perturbConstant } from './constant-draws.js';
+export { mutate, textMutator, type MutateResult, type MutationContext } from './mutate.js';
+export {
+  adopt,
+  ask,
+  evolutionConfig,
+  initEvolution,
+  isFinished,
+  tell,
+  wasTold,
+  type Evaluated,
+  type EvolutionConfig,
+  type EvolutionEvent,
+  type EvolutionState,
+  type Member,
+  type MutateFn,
+  type MutateOutcome,
+} from './evolution.js';
+export { updateHallOfFame, type HallOfFameEntry } from './hall-of-fame.js';
+export { candidateKey, redundantFraction, DedupCache, type CacheStats, type CandidateKey } from './dedup-cache.js';
+export { fromJson, toJson } from './json-values.js';
+export { writeFileAtomic } from './atomic-file.js';
+export {
+  JOURNAL_FILE,
+  JournalWriter,
+  entryCandidate,
+  entryFitness,
+  journalEntry,
+  readJournal,
+  type JournalEntry,
+  type JournalEntryBase,
+  type JournalRead,
+} from './journal.js';
+export {
+  BEST_DIR,
+  CHECKPOINT_FILE,
+  CONFIG_FILE,
+  createRun,
+  readCheckpoint,
+  readConfig,
+  recover,
+  spaceRecord,
+  writeBest,
+  writeCheckpoint,
+  type Recovery,
+  type Result,
+  type RunConfig,
+} from './run-store.js';
