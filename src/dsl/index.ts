@@ -29,3 +29,15 @@ export {
   type OperatorForm,
   type StatementScope,
 } from './generate.js';
+export {
+  classifyOptimizer,
+  lionConstantProblems,
+  LION_BETA1_RANGE,
+  LION_BETA2_RANGE,
+  AGREEMENT_THRESHOLD,
+  type Classification,
+  type ClassifyTest,
+  type ClassifyTestName,
+  type LionConstants,
+  type TemplateFit,
+} from './classify.js';
