@@ -45,6 +45,11 @@ export interface TensorBackend<S> {
 
   /** out[b] = op(a[b]) · op(b[b]) with op = transpose when asked; [M,K]·[K,N] → [M,N]. */
   matmul(a: Tensor<S>, b: Tensor<S>, options?: { transA?: boolean; transB?: boolean; out?: Tensor<S> }): Tensor<S>;
+  /**
+   * out = a + b elementwise, same [rows, cols] (batch broadcast as usual). The tape needs it to
+   * accumulate the gradient of a node that feeds several ops. `out` may alias `a` or `b`.
+   */
+  add(a: Tensor<S>, b: Tensor<S>, out?: Tensor<S>): Tensor<S>;
   /** y = x + bias, bias [batch, 1, cols] broadcast over rows. */
   addBias(x: Tensor<S>, bias: Tensor<S>, out?: Tensor<S>): Tensor<S>;
   /** db = Σ_rows dy → [batch, 1, cols]. */

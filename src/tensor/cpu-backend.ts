@@ -1,0 +1,196 @@
+// The cpu tensor backend: plain TypeScript loops over Float32Array, the reference for the WGSL kernels and the fallback trainer.
+import { Arena } from './arena.js';
+import { activationCpu, activationGradCpu } from './kernels/activation-cpu.js';
+import { addBiasCpu, addCpu } from './kernels/elementwise-cpu.js';
+import { matmulCpu } from './kernels/matmul-cpu.js';
+import { hasNonFiniteCpu, meanCpu, sumRowsCpu } from './kernels/reduce-cpu.js';
+import { classificationStatsCpu, softmaxCrossEntropyCpu } from './kernels/softmax-cpu.js';
+import {
+  addBiasShape, classificationShape, elementwiseShape, markNonFiniteShape, matmulShape, meanShape, sumRowsShape,
+} from './op-shapes.js';
+import type { Activation, Tensor, TensorBackend } from './types.js';
+import { checkBounds, matrixSize, replicaOffset, storedBatch } from './views.js';
+
+type T = Tensor<Float32Array>;
+
+export class CpuTensorBackend implements TensorBackend<Float32Array> {
+  readonly name = 'cpu';
+  readonly #arena = new Arena<Float32Array>((length) => new Float32Array(length));
+
+  empty(batch: number, rows: number, cols: number): T {
+    const t = this.#scratch(batch, rows, cols);
+    t.storage.fill(0);
+    return t;
+  }
+
+  allocate(length: number, data?: Float32Array): Float32Array {
+    const storage = new Float32Array(length);
+    if (data !== undefined) this.write(storage, 0, data);
+    return storage;
+  }
+
+  write(storage: Float32Array, offset: number, data: Float32Array): void {
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset + data.length > storage.length) {
+      throw new RangeError(`write: ${data.length} elements at ${offset} overrun storage of ${storage.length}`);
+    }
+    storage.set(data, offset);
+  }
+
+  async read(t: T): Promise<Float32Array> {
+    return this.readNow(t);
+  }
+
+  /** The tensor's elements, contiguous, without waiting (the cpu has nothing to wait for). */
+  readNow(t: T): Float32Array {
+    input(t, 'read');
+    const size = matrixSize(t);
+    const batch = storedBatch(t);
+    const result = new Float32Array(batch * size);
+    for (let b = 0; b < batch; b++) {
+      const start = t.offset + b * t.batchStride;
+      result.set(t.storage.subarray(start, start + size), b * size);
+    }
+    return result;
+  }
+
+  free(): void {
+    // Garbage-collected.
+  }
+
+  resetArena(): void {
+    this.#arena.reset();
+  }
+
+  flush(): void {
+    // Every op has already run.
+  }
+
+  destroy(): void {
+    this.#arena.destroy();
+  }
+
+  matmul(a: T, b: T, options: { transA?: boolean; transB?: boolean; out?: T } = {}): T {
+    const transA = options.transA ?? false;
+    const transB = options.transB ?? false;
+    const { batch, M, N, K } = matmulShape(input(a, 'matmul a'), input(b, 'matmul b'), transA, transB, options.out);
+    const out = this.#output(options.out, batch, M, N);
+    const layout = {
+      M, N, K,
+      aOffset: 0, aRow: transA ? 1 : a.cols, aCol: transA ? a.cols : 1,
+      bOffset: 0, bRow: transB ? 1 : b.cols, bCol: transB ? b.cols : 1,
+      cOffset: 0,
+    };
+    for (let r = 0; r < batch; r++) {
+      layout.aOffset = replicaOffset(a, r);
+      layout.bOffset = replicaOffset(b, r);
+      layout.cOffset = replicaOffset(out, r);
+      matmulCpu(a.storage, b.storage, out.storage, layout);
+    }
+    return out;
+  }
+
+  add(a: T, b: T, out?: T): T {
+    const batch = elementwiseShape('add', input(a, 'add a'), input(b, 'add b'), out);
+    const y = this.#output(out, batch, a.rows, a.cols);
+    const n = matrixSize(a);
+    for (let r = 0; r < batch; r++) {
+      addCpu(a.storage, replicaOffset(a, r), b.storage, replicaOffset(b, r), y.storage, replicaOffset(y, r), n);
+    }
+    return y;
+  }
+
+  addBias(x: T, bias: T, out?: T): T {
+    const batch = addBiasShape(input(x, 'addBias x'), input(bias, 'addBias bias'), out);
+    const y = this.#output(out, batch, x.rows, x.cols);
+    for (let r = 0; r < batch; r++) {
+      addBiasCpu(x.storage, replicaOffset(x, r), bias.storage, replicaOffset(bias, r), y.storage, replicaOffset(y, r), x.rows, x.cols);
+    }
+    return y;
+  }
+
+  sumRows(dy: T, out?: T): T {
+    const batch = sumRowsShape(input(dy, 'sumRows dy'), out);
+    const y = this.#output(out, batch, 1, dy.cols);
+    for (let r = 0; r < batch; r++) sumRowsCpu(dy.storage, replicaOffset(dy, r), dy.rows, dy.cols, y.storage, replicaOffset(y, r));
+    return y;
+  }
+
+  activation(kind: Activation, x: T, out?: T): T {
+    const batch = elementwiseShape('activation', input(x, 'activation x'), undefined, out);
+    const y = this.#output(out, batch, x.rows, x.cols);
+    const n = matrixSize(x);
+    for (let r = 0; r < batch; r++) activationCpu(kind, x.storage, replicaOffset(x, r), y.storage, replicaOffset(y, r), n);
+    return y;
+  }
+
+  activationGrad(kind: Activation, x: T, dy: T, out?: T): T {
+    const batch = elementwiseShape('activationGrad', input(x, 'activationGrad x'), input(dy, 'activationGrad dy'), out);
+    const dx = this.#output(out, batch, x.rows, x.cols);
+    const n = matrixSize(x);
+    for (let r = 0; r < batch; r++) {
+      activationGradCpu(kind, x.storage, replicaOffset(x, r), dy.storage, replicaOffset(dy, r), dx.storage, replicaOffset(dx, r), n);
+    }
+    return dx;
+  }
+
+  softmaxCrossEntropy(logits: T, labels: T): { loss: T; dlogits: T } {
+    const batch = classificationShape('softmaxCrossEntropy', input(logits, 'logits'), input(labels, 'labels'));
+    const { rows: M, cols: C } = logits;
+    const loss = this.#scratch(batch, 1, 1);
+    const dlogits = this.#scratch(batch, M, C);
+    for (let r = 0; r < batch; r++) {
+      loss.storage[r] = softmaxCrossEntropyCpu(
+        logits.storage, replicaOffset(logits, r), labels.storage, replicaOffset(labels, r), M, C, dlogits.storage, r * M * C,
+      );
+    }
+    return { loss, dlogits };
+  }
+
+  classificationStats(logits: T, labels: T): T {
+    const batch = classificationShape('classificationStats', input(logits, 'logits'), input(labels, 'labels'));
+    const stats = this.#scratch(batch, 1, 2);
+    for (let r = 0; r < batch; r++) {
+      const [loss, correct] = classificationStatsCpu(
+        logits.storage, replicaOffset(logits, r), labels.storage, replicaOffset(labels, r), logits.rows, logits.cols,
+      );
+      stats.storage[2 * r] = loss;
+      stats.storage[2 * r + 1] = correct;
+    }
+    return stats;
+  }
+
+  mean(x: T, out?: T): T {
+    const batch = meanShape(input(x, 'mean x'), out);
+    const y = this.#output(out, batch, 1, 1);
+    for (let r = 0; r < batch; r++) y.storage[replicaOffset(y, r)] = meanCpu(x.storage, replicaOffset(x, r), matrixSize(x));
+    return y;
+  }
+
+  markNonFinite(value: T, step: number, divergedAt: T): void {
+    const batch = markNonFiniteShape(input(value, 'markNonFinite value'), step, input(divergedAt, 'divergedAt'));
+    for (let r = 0; r < batch; r++) {
+      const at = replicaOffset(divergedAt, r);
+      if (divergedAt.storage[at]! < 0 && hasNonFiniteCpu(value.storage, replicaOffset(value, r), matrixSize(value))) {
+        divergedAt.storage[at] = step;
+      }
+    }
+  }
+
+  /** `out` when given (already checked), else contiguous arena storage. */
+  #output(out: T | undefined, batch: number, rows: number, cols: number): T {
+    if (out === undefined) return this.#scratch(batch, rows, cols);
+    return input(out, 'out');
+  }
+
+  /** A contiguous arena tensor whose contents are stale: for ops that write every element. */
+  #scratch(batch: number, rows: number, cols: number): T {
+    const storage = this.#arena.take(batch * rows * cols);
+    return { storage, offset: 0, batch, batchStride: rows * cols, rows, cols };
+  }
+}
+
+/** Checks that `t` lies inside its storage and returns it. */
+function input(t: T, name: string): T {
+  checkBounds(t, t.storage.length, name);
+  return t;
+}

@@ -1,0 +1,82 @@
+// Activations and their derivatives on the cpu: the float64 formulas the WGSL kernels mirror, rounded to float32 on store.
+//
+// Shared definitions (both backends):
+//   relu(x)  = x for x > 0 or NaN, else 0;         relu'(x)·dy = dy for x > 0, else 0
+//   tanh'(x) = sech²(x) = 4e/(1+e)², e = exp(−2|x|) (no cancellation where tanh rounds to ±1)
+//   gelu(x)  = x·σ(2u) = x/(1+exp(−2u)), u = √(2/π)(x + 0.044715x³): the tanh approximation,
+//              since 0.5(1 + tanh u) = σ(2u); written with σ because 1 + tanh u cancels for x ≪ 0.
+//              Beyond |x| ≥ 10 it is 0 (x ≤ −10; the true value is below 1e-37) or x (x ≥ 10),
+//              which also fixes gelu(±Inf) = 0 and +Inf instead of Inf·0.
+//   gelu'(x) = s + 2x·u'·s·q, s = σ(2u), q = 1 − s = 1/(1 + 1/e), u' = √(2/π)(1 + 3·0.044715x²);
+//              0 for x ≤ −10 and 1 for x ≥ 10.
+import type { Activation } from '../types.js';
+
+export const GELU_C = Math.sqrt(2 / Math.PI);
+export const GELU_A = 0.044715;
+/** |x| from which gelu is x or 0 and its derivative 1 or 0 in float32. */
+export const GELU_LIMIT = 10;
+
+export function relu(x: number): number {
+  return x > 0 || x !== x ? x : 0;
+}
+
+export function gelu(x: number): number {
+  if (x <= -GELU_LIMIT) return 0;
+  if (x >= GELU_LIMIT) return x;
+  const u = GELU_C * (x + GELU_A * x * x * x);
+  return x / (1 + Math.exp(-2 * u));
+}
+
+export function geluGrad(x: number): number {
+  if (x <= -GELU_LIMIT) return 0;
+  if (x >= GELU_LIMIT) return 1;
+  const u = GELU_C * (x + GELU_A * x * x * x);
+  const e = Math.exp(-2 * u);
+  const s = 1 / (1 + e);
+  const q = 1 / (1 + 1 / e);
+  return s + 2 * x * GELU_C * (1 + 3 * GELU_A * x * x) * s * q;
+}
+
+export function tanhGrad(x: number): number {
+  const e = Math.exp(-2 * Math.abs(x));
+  return (4 * e) / ((1 + e) * (1 + e));
+}
+
+/** y[o + e] = f(x[xo + e]) for e < n. */
+export function activationCpu(kind: Activation, x: Float32Array, xo: number, y: Float32Array, yo: number, n: number): void {
+  switch (kind) {
+    case 'relu':
+      for (let e = 0; e < n; e++) {
+        const v = x[xo + e]!;
+        y[yo + e] = v > 0 || v !== v ? v : 0;
+      }
+      return;
+    case 'tanh':
+      for (let e = 0; e < n; e++) y[yo + e] = Math.tanh(x[xo + e]!);
+      return;
+    case 'gelu':
+      for (let e = 0; e < n; e++) y[yo + e] = gelu(x[xo + e]!);
+      return;
+  }
+}
+
+/** dx[o + e] = dy[dyo + e] · f'(x[xo + e]) for e < n. */
+export function activationGradCpu(
+  kind: Activation,
+  x: Float32Array, xo: number,
+  dy: Float32Array, dyo: number,
+  dx: Float32Array, dxo: number,
+  n: number,
+): void {
+  switch (kind) {
+    case 'relu':
+      for (let e = 0; e < n; e++) dx[dxo + e] = x[xo + e]! > 0 ? dy[dyo + e]! : 0;
+      return;
+    case 'tanh':
+      for (let e = 0; e < n; e++) dx[dxo + e] = dy[dyo + e]! * tanhGrad(x[xo + e]!);
+      return;
+    case 'gelu':
+      for (let e = 0; e < n; e++) dx[dxo + e] = dy[dyo + e]! * geluGrad(x[xo + e]!);
+      return;
+  }
+}
