@@ -59,3 +59,14 @@ export {
   type Result,
   type RunConfig,
 } from './run-store.js';
+export {
+  loadSpace,
+  parseSpace,
+  validateTasks,
+  SpaceError,
+  LION_FUNCTIONS,
+  SPACE_DEFAULTS,
+  type SpaceIssue,
+  type IssuePath,
+} from './space.js';
+export type * from './space-types.js';

@@ -1,0 +1,232 @@
+// The schema of a search-space file (zod): field types, ranges and defaults, with messages that say
+// what was expected and what was found. Seeds and the baseline are only paths here (space-seeds.ts).
+import { z } from 'zod';
+import { isOpName, OP_NAMES, ROLE_PARAMS, type DslError, type OpName } from '../dsl/index.js';
+import { LOWER_IS_BETTER, SPACE_DEFAULTS as D } from './space-defaults.js';
+import type { FunnelStage, MetricName, Promotion } from './space-types.js';
+
+export type IssuePath = readonly (string | number)[];
+
+export interface SpaceIssue {
+  readonly path: IssuePath;
+  readonly message: string;
+  /** Where in the space file, for a JSON syntax error. */
+  readonly at?: { readonly line: number; readonly col: number };
+  /** The error in a seed or baseline program, with its own file:line:col. */
+  readonly dsl?: DslError;
+}
+
+/** A value as the user wrote it, shortened. */
+export function show(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** zod error option: `expected <what>, got <value>`, or `missing` when the field is absent. */
+const expecting = (what: string) => ({
+  error: (iss: { readonly input?: unknown }) =>
+    iss.input === undefined ? `missing; expected ${what}` : `expected ${what}, got ${show(iss.input)}`,
+});
+
+const number = (what: string) => z.number(expecting(what));
+const positiveInt = () => number('a positive integer').int(expecting('a positive integer')).positive(expecting('a positive integer'));
+const nonNegativeInt = () => number('a non-negative integer').int(expecting('a non-negative integer')).nonnegative(expecting('a non-negative integer'));
+const positive = () => number('a positive number').positive(expecting('a positive number'));
+const nonNegative = () => number('a non-negative number').nonnegative(expecting('a non-negative number'));
+const nonEmpty = () => z.string(expecting('a non-empty string')).min(1, expecting('a non-empty string'));
+
+function object<S extends z.core.$ZodLooseShape>(shape: S) {
+  const known = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys' ? `unknown field; known fields: ${known}` : `expected an object, got ${show(iss.input)}`,
+  });
+}
+
+const list = <T extends z.ZodType>(item: T, what: string) => z.array(item, expecting(what));
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, expecting(`one of ${values.map((v) => `"${v}"`).join(', ')}`));
+}
+
+const RESERVED = new Set([...Object.keys(ROLE_PARAMS), 'def', 'return']);
+
+const slotName = z
+  .string(expecting('a name'))
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, expecting('a name (letters, digits and _, not starting with a digit)'))
+  .refine((s) => !RESERVED.has(s), { error: (iss) => `${show(iss.input)} is reserved (w, g, lr and step are the optimizer's inputs)` });
+
+const functionName = z
+  .string(expecting('a function name'))
+  .refine(isOpName, { error: (iss) => `unknown function ${show(iss.input)}${nearest(String(iss.input))}` })
+  .transform((s) => s as OpName);
+
+/** `; did you mean "sign"?` for a name one or two edits from a catalogue name. */
+function nearest(name: string): string {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const op of OP_NAMES) {
+    const d = editDistance(name.toLowerCase(), op);
+    if (d < bestDistance) [best, bestDistance] = [op, d];
+  }
+  return best === undefined ? '' : `; did you mean "${best}"?`;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** Reports the second and later copies of a value in a list. */
+const unique = (what: string) => (items: readonly string[], ctx: z.core.$RefinementCtx<readonly string[]>) => {
+  items.forEach((item, i) => {
+    if (items.indexOf(item) < i) ctx.addIssue({ code: 'custom', path: [i], message: `${what} ${show(item)} is listed twice` });
+  });
+};
+
+const promote = object({
+  beatBaseline: z.literal(true, expecting('true')).optional(),
+  topFraction: number('a number in (0, 1]').gt(0, expecting('a number in (0, 1]')).lte(1, expecting('a number in (0, 1]')).optional(),
+  threshold: number('a number').optional(),
+})
+  .refine((p) => Object.keys(p).length === 1, { error: 'expected exactly one of beatBaseline, topFraction, threshold' })
+  .transform((p): Promotion => {
+    if (p.topFraction !== undefined) return { kind: 'topFraction', fraction: p.topFraction };
+    if (p.threshold !== undefined) return { kind: 'threshold', value: p.threshold };
+    return { kind: 'beatBaseline' };
+  });
+
+const stage = object({
+  task: nonEmpty(),
+  steps: positiveInt(),
+  batch: positiveInt().optional(),
+  lr: positive().optional(),
+  seed: nonNegativeInt().optional(),
+  promote: promote.optional(),
+});
+
+const funnel = list(stage, 'a list of stages')
+  .min(1, expecting('at least one stage'))
+  .superRefine((stages, ctx) => {
+    const last = stages.length - 1;
+    if (stages[last]?.promote !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [last, 'promote'], message: 'the last stage promotes nowhere; remove this field' });
+    }
+  })
+  .transform((stages): FunnelStage[] =>
+    stages.map((s, i) => (i < stages.length - 1 && s.promote === undefined ? { ...s, promote: D.promote } : s)),
+  );
+
+const constants = object({
+  initial: object({
+    distribution: z.literal('normal', expecting('"normal"')).default('normal'),
+    mean: number('a number').default(D.constants.initial.mean),
+    std: nonNegative().default(D.constants.initial.std),
+  }).prefault({}),
+  perturb: object({
+    replaceProbability: number('a number in [0, 1]').min(0, expecting('a number in [0, 1]')).max(1, expecting('a number in [0, 1]')).default(D.constants.perturb.replaceProbability),
+    scaleLog2Std: nonNegative().default(D.constants.perturb.scaleLog2Std),
+  }).prefault({}),
+  limit: positive().default(D.constants.limit),
+})
+  .prefault({})
+  .transform(({ initial, perturb, limit }) => ({ initial: { mean: initial.mean, std: initial.std }, perturb, limit }));
+
+const mutation = object({
+  mode: oneOf(['evolve', 'constants-only', 'random']).default(D.mutation.mode),
+  weights: object({
+    insert: nonNegative().default(D.mutation.weights.insert),
+    delete: nonNegative().default(D.mutation.weights.delete),
+    modify: nonNegative().default(D.mutation.weights.modify),
+  })
+    .prefault({})
+    .refine((w) => w.insert + w.delete + w.modify > 0, { error: 'expected at least one positive weight' }),
+  maxRetries: positiveInt().default(D.mutation.maxRetries),
+}).prefault({});
+
+const evolution = object({
+  population: positiveInt().default(D.evolution.population),
+  tournamentSize: positiveInt().default(D.evolution.tournamentSize),
+  budget: positiveInt().default(D.evolution.budget),
+  batchSize: positiveInt().default(D.evolution.batchSize),
+  restartAfter: nonNegativeInt().default(D.evolution.restartAfter),
+})
+  .prefault({})
+  .superRefine((e, ctx) => {
+    if (e.tournamentSize > e.population) {
+      ctx.addIssue({ code: 'custom', path: ['tournamentSize'], message: `expected at most the population (${e.population}), got ${e.tournamentSize}` });
+    }
+  });
+
+const metric = object({
+  name: oneOf(['valLoss', 'valAccuracy', 'trainLoss']).default(D.metric),
+  lowerIsBetter: z.boolean(expecting('true or false')).optional(),
+})
+  .prefault({})
+  .superRefine((m, ctx) => {
+    const lower = LOWER_IS_BETTER[m.name];
+    if (m.lowerIsBetter !== undefined && m.lowerIsBetter !== lower) {
+      ctx.addIssue({ code: 'custom', path: ['lowerIsBetter'], message: `${m.name} is ${lower ? 'lower' : 'higher'}-is-better; expected ${lower} or no field` });
+    }
+  })
+  .transform((m) => ({ name: m.name as MetricName, lowerIsBetter: LOWER_IS_BETTER[m.name] }));
+
+export const spaceSchema = object({
+  name: nonEmpty().optional(),
+  description: z.string(expecting('a string')).default(D.description),
+  dialect: z.literal('optimizer', expecting('"optimizer" (the only dialect with a search space so far)')).default(D.dialect),
+  signature: object({ slots: list(slotName, 'a list of names').superRefine(unique('slot')).default([...D.slots]) }).prefault({}),
+  functions: list(functionName, 'a list of function names')
+    .min(1, expecting('at least one function'))
+    .superRefine(unique('function'))
+    .default([...D.functions]),
+  constants,
+  maxStatements: positiveInt().default(D.maxStatements),
+  seeds: list(nonEmpty(), 'a list of program paths').min(1, expecting('at least one seed program')),
+  baseline: nonEmpty().optional(),
+  funnel,
+  metaValidation: object({ task: nonEmpty(), steps: positiveInt(), every: positiveInt(), top: positiveInt() }).optional(),
+  mutation,
+  evolution,
+  metric,
+});
+
+export type SpaceFields = z.output<typeof spaceSchema>;
+
+/**
+ * Removes `$comment` fields everywhere and `description` fields below the top level (both are
+ * comments), reporting one that is not a string (or, for `$comment`, a list of strings).
+ */
+export function stripComments(value: unknown, issues: SpaceIssue[], path: IssuePath = []): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => stripComments(v, issues, [...path, i]));
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const comment = key === '$comment' || (key === 'description' && path.length > 0);
+    if (!comment) {
+      Object.defineProperty(out, key, { value: stripComments(v, issues, [...path, key]), enumerable: true, writable: true, configurable: true });
+    } else if (typeof v !== 'string' && !(key === '$comment' && Array.isArray(v) && v.every((x) => typeof x === 'string'))) {
+      issues.push({ path: [...path, key], message: `expected a string (a comment), got ${show(v)}` });
+    }
+  }
+  return out;
+}
+
+/** zod issues as SpaceIssues, one per unknown field. */
+export function spaceIssues(error: z.ZodError): SpaceIssue[] {
+  return error.issues.flatMap((iss): SpaceIssue[] => {
+    const path = iss.path.filter((p): p is string | number => typeof p !== 'symbol');
+    if (iss.code === 'unrecognized_keys') return iss.keys.map((key) => ({ path: [...path, key], message: iss.message }));
+    return [{ path, message: iss.message }];
+  });
+}
+
+/** `funnel[1].task`; empty for the whole file. */
+export function formatPath(path: IssuePath): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
