@@ -1,59 +1,9 @@
 // Equivalent programs are evaluated once: results cached under the behavioural fingerprint of the
-// simplified program, in a bounded LRU, with the hit rate and redundant-statement fraction the
-// Lion paper reports (89% hits, 70% redundant statements over a search).
+// simplified program (candidate-key.ts), in a bounded LRU, with the hit rate and redundant-statement
+// fraction the Lion paper reports (89% hits, 70% redundant statements over a search).
 import { LRUCache } from 'lru-cache';
-import { fingerprint, namesRead, printProgram, simplifyOptimizer, type CheckedOptimizer, type Program } from '../dsl/index.js';
+import type { CandidateKey } from './candidate-key.js';
 import { isRepeatable, type FitnessResult } from './fitness.js';
-
-export interface CandidateKey {
-  /** Behavioural fingerprint of the simplified program: the cache key. */
-  readonly fingerprint: string;
-  /** Canonical text of the simplified program (dead code removed, constants folded). */
-  readonly simplifiedText: string;
-  /** Statements of the program as written. */
-  readonly statements: number;
-  /** Statements the returned update or a carried state slot depends on. */
-  readonly liveStatements: number;
-}
-
-/**
- * The key and size facts of a checked candidate. Measured on AdamW-sized programs (about 10
- * statements) it takes well under a millisecond; most of it is the fingerprint's 12 probe steps.
- */
-export function candidateKey(checked: CheckedOptimizer): CandidateKey {
-  const simplified = simplifyOptimizer(checked);
-  return {
-    fingerprint: fingerprint(simplified.checked),
-    simplifiedText: printProgram(simplified.checked.program),
-    statements: checked.program.body.length,
-    liveStatements: liveStatementCount(checked.program, checked.signature.slots, simplified.carried),
-  };
-}
-
-/** Fraction of a program's statements that simplification removes as dead (0 for an empty body). */
-export function redundantFraction(key: CandidateKey): number {
-  return key.statements === 0 ? 0 : (key.statements - key.liveStatements) / key.statements;
-}
-
-/**
- * Statements whose value reaches the update or a carried slot, by backward liveness over the body
- * (the Lion search's dependency tracking). A slot nothing reads in the next step is not an output.
- */
-function liveStatementCount(program: Program, slots: readonly string[], carried: readonly boolean[]): number {
-  const live = new Set<string>(namesRead(program.ret.values[0]!));
-  slots.forEach((slot, i) => {
-    if (carried[i]) live.add(slot);
-  });
-  let count = 0;
-  for (let i = program.body.length - 1; i >= 0; i--) {
-    const s = program.body[i]!;
-    if (!live.has(s.target)) continue;
-    count++;
-    live.delete(s.target);
-    for (const name of namesRead(s.value)) live.add(name);
-  }
-  return count;
-}
 
 export interface CacheStats {
   readonly hits: number;

@@ -30,7 +30,8 @@ export {
   type MutateOutcome,
 } from './evolution.js';
 export { updateHallOfFame, type HallOfFameEntry } from './hall-of-fame.js';
-export { candidateKey, redundantFraction, DedupCache, type CacheStats, type CandidateKey } from './dedup-cache.js';
+export { candidateKey, redundantFraction, type CandidateKey } from './candidate-key.js';
+export { DedupCache, type CacheStats } from './dedup-cache.js';
 export { fromJson, toJson } from './json-values.js';
 export { writeFileAtomic } from './atomic-file.js';
 export {

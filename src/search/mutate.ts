@@ -1,5 +1,6 @@
 // Mutation of optimizer programs, as in the Lion search: insert, delete or modify one statement,
-// retried until the child checks and behaves differently from its parent (its fingerprint differs).
+// retried until the child checks and behaves differently from its parent: its fingerprint (of the
+// simplified program, the dedup cache's key) differs, so a child never repeats its parent's result.
 //
 // Modes: 'evolve' (the three kinds, by weight), 'constants-only' (perturb one constant: the
 // hyperparameter-tuning baseline) and 'random' (a fresh random program: the random-search baseline).
@@ -9,7 +10,6 @@ import {
   DslError,
   ErrorSink,
   checkOptimizer,
-  fingerprint,
   parseOptimizer,
   printExpr,
   printProgram,
@@ -26,6 +26,7 @@ import {
   type Rng,
 } from '../dsl/index.js';
 import type { MutationRecord } from './candidate.js';
+import { candidateKey, type CandidateKey } from './candidate-key.js';
 import { drawConstant, perturbConstant } from './constant-draws.js';
 import type { MutateFn } from './evolution.js';
 import { leavesOf, replaceLeaf, type LeafPath } from './expr-leaves.js';
@@ -39,8 +40,8 @@ export type MutateResult =
       readonly ok: true;
       readonly child: Program;
       readonly checked: CheckedOptimizer;
-      /** The child's `fingerprint`, already computed to compare it with the parent's. */
-      readonly fingerprint: string;
+      /** The child's cache key, already computed to compare it with the parent's. */
+      readonly key: CandidateKey;
       readonly mutation: MutationRecord;
       /** Proposals made, this one included. */
       readonly attempts: number;
@@ -66,14 +67,14 @@ const OPERATOR_FORMS: Partial<Record<OpName, OperatorForm>> = {
 const lineOf = (index: number) => index + 2;
 
 /**
- * A child of `parent` that checks and whose fingerprint differs from the parent's, or a reason.
- * `parentFingerprint` may be passed when known, saving one fingerprint (about a millisecond).
+ * A child of `parent` that checks and whose key fingerprint differs from the parent's, or a reason.
+ * `parentFingerprint` (candidateKey's) may be passed when known, saving about a millisecond.
  */
 export function mutate(parent: Program, rng: Rng, context: MutationContext, parentFingerprint?: string): MutateResult {
   if (parentFingerprint === undefined) {
     const parentChecked = tryCheck(parent);
     if (parentChecked === undefined) return { ok: false, reason: 'the parent program does not check', attempts: 0 };
-    parentFingerprint = fingerprint(parentChecked);
+    parentFingerprint = candidateKey(parentChecked).fingerprint;
   }
   const options = generateOptions(context, parent);
   const { maxRetries, mode } = context.mutation;
@@ -82,9 +83,9 @@ export function mutate(parent: Program, rng: Rng, context: MutationContext, pare
     if (proposal === undefined) continue;
     const checked = tryCheck(proposal.program);
     if (checked === undefined) continue;
-    const childFingerprint = fingerprint(checked);
-    if (childFingerprint === parentFingerprint) continue;
-    return { ok: true, child: proposal.program, checked, fingerprint: childFingerprint, mutation: proposal.mutation, attempts: attempt };
+    const key = candidateKey(checked);
+    if (key.fingerprint === parentFingerprint) continue;
+    return { ok: true, child: proposal.program, checked, key, mutation: proposal.mutation, attempts: attempt };
   }
   const reason = `no child that checks and behaves differently from its parent in ${maxRetries} attempts (mode ${mode})`;
   return { ok: false, reason, attempts: maxRetries };
@@ -106,7 +107,7 @@ export function textMutator(context: MutationContext, remember = 4096): MutateFn
         if (error instanceof DslError) return { ok: false, reason: `the parent does not parse: ${error.message}` };
         throw error;
       }
-      parent = { program: checked.program, fingerprint: fingerprint(checked) };
+      parent = { program: checked.program, fingerprint: candidateKey(checked).fingerprint };
       parents.set(parentText, parent);
     }
     const result = mutate(parent.program, rng, context, parent.fingerprint);

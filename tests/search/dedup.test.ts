@@ -1,7 +1,8 @@
 // The dedup cache: keys by behaviour, live-statement counts, hit rate, LRU bound, and what is cached.
 import { describe, expect, test } from 'vitest';
 import { parseOptimizer, printProgram, Rng } from '../../src/dsl/index.js';
-import { candidateKey, DedupCache, redundantFraction } from '../../src/search/dedup-cache.js';
+import { candidateKey, redundantFraction } from '../../src/search/candidate-key.js';
+import { DedupCache } from '../../src/search/dedup-cache.js';
 import type { FitnessResult } from '../../src/search/fitness.js';
 import { mutate } from '../../src/search/mutate.js';
 import { ADAMW, LION_CONTEXT } from './fixtures.js';

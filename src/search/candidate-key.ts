@@ -1,0 +1,54 @@
+// A candidate's identity by behaviour: the fingerprint of its simplified program, with the
+// statement counts behind the redundant-statement fraction the Lion paper reports (about 70%).
+import { fingerprint, namesRead, printProgram, simplifyOptimizer, type CheckedOptimizer, type Program } from '../dsl/index.js';
+
+export interface CandidateKey {
+  /** Behavioural fingerprint of the simplified program: the cache key. */
+  readonly fingerprint: string;
+  /** Canonical text of the simplified program (dead code removed, constants folded). */
+  readonly simplifiedText: string;
+  /** Statements of the program as written. */
+  readonly statements: number;
+  /** Statements the returned update or a carried state slot depends on. */
+  readonly liveStatements: number;
+}
+
+/**
+ * The key and size facts of a checked candidate. Cost: about 1.5 ms for AdamW on a 2-core CI
+ * machine, less for mutants with dead code; nearly all of it is the fingerprint's probe (12
+ * interpreted steps on 128 elements), simplification about 0.3 ms.
+ */
+export function candidateKey(checked: CheckedOptimizer): CandidateKey {
+  const simplified = simplifyOptimizer(checked);
+  return {
+    fingerprint: fingerprint(simplified.checked),
+    simplifiedText: printProgram(simplified.checked.program),
+    statements: checked.program.body.length,
+    liveStatements: liveStatementCount(checked.program, checked.signature.slots, simplified.carried),
+  };
+}
+
+/** Fraction of a program's statements that simplification removes as dead (0 for an empty body). */
+export function redundantFraction(key: CandidateKey): number {
+  return key.statements === 0 ? 0 : (key.statements - key.liveStatements) / key.statements;
+}
+
+/**
+ * Statements whose value reaches the update or a carried slot, by backward liveness over the body
+ * (the Lion search's dependency tracking). A slot nothing reads in the next step is not an output.
+ */
+function liveStatementCount(program: Program, slots: readonly string[], carried: readonly boolean[]): number {
+  const live = new Set<string>(namesRead(program.ret.values[0]!));
+  slots.forEach((slot, i) => {
+    if (carried[i]) live.add(slot);
+  });
+  let count = 0;
+  for (let i = program.body.length - 1; i >= 0; i--) {
+    const s = program.body[i]!;
+    if (!live.has(s.target)) continue;
+    count++;
+    live.delete(s.target);
+    for (const name of namesRead(s.value)) live.add(name);
+  }
+  return count;
+}
