@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCheck } from './commands/check.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerSpace } from './commands/space.js';
 import { UsageError, EXIT_USAGE } from './exit.js';
 
 export function buildProgram(): Command {
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerCheck(program);
   registerInspect(program);
+  registerSpace(program);
   registerDoctor(program);
   return program;
 }

@@ -1,12 +1,15 @@
-// `symevo inspect FILE [--compare OTHER]`: canonical and simplified text, fingerprint, shape key.
+// `symevo inspect FILE [--compare OTHER] [--classify]`: canonical and simplified text, fingerprint,
+// shape key, and on request the Lion-likeness tests and verdict.
 import type { Command } from 'commander';
 import {
+  classifyOptimizer,
   compareOptimizers,
   fingerprint,
   printProgram,
   shapeKey,
   simplifyOptimizer,
   type CheckedOptimizer,
+  type Classification,
 } from '../../dsl/index.js';
 import { loadOptimizer } from '../load-program.js';
 
@@ -18,9 +21,10 @@ interface Inspection {
   readonly shapeKey: string;
   readonly statements: { readonly before: number; readonly after: number };
   readonly carriedState: readonly string[];
+  readonly classification?: Classification;
 }
 
-function inspectProgram(file: string, checked: CheckedOptimizer): Inspection {
+function inspectProgram(file: string, checked: CheckedOptimizer, classify = false): Inspection {
   const simple = simplifyOptimizer(checked);
   return {
     file,
@@ -30,6 +34,7 @@ function inspectProgram(file: string, checked: CheckedOptimizer): Inspection {
     shapeKey: shapeKey(checked),
     statements: { before: checked.program.body.length, after: simple.checked.program.body.length },
     carriedState: checked.signature.slots.filter((_, i) => simple.carried[i]),
+    ...(classify ? { classification: classifyOptimizer(checked) } : {}),
   };
 }
 
@@ -52,9 +57,18 @@ function printInspection(i: Inspection): void {
       indent(i.canonical),
       '  simplified:',
       indent(i.simplified),
+      ...(i.classification ? classificationLines(i.classification) : []),
       '',
     ].join('\n'),
   );
+}
+
+function classificationLines(c: Classification): string[] {
+  const width = Math.max(...c.tests.map((t) => t.name.length));
+  return [
+    `  classification: ${c.verdict}`,
+    ...c.tests.map((t) => `    ${t.pass ? 'pass' : 'FAIL'}  ${t.name.padEnd(width)}  ${t.detail}`),
+  ];
 }
 
 export function registerInspect(program: Command): void {
@@ -63,17 +77,18 @@ export function registerInspect(program: Command): void {
     .description('show a program in canonical and simplified form, with its fingerprint and shape key')
     .argument('<file>', 'program file (.dsl)')
     .option('--compare <other>', 'say whether the two programs are equivalent, the same up to constants, or different')
+    .option('--classify', 'run the Lion-likeness tests (structure, behaviour, properties) and print the verdict')
     .option('--json', 'print one JSON document')
-    .action((file: string, options: { compare?: string; json?: boolean }) => {
+    .action((file: string, options: { compare?: string; classify?: boolean; json?: boolean }) => {
       const a = loadOptimizer(file);
-      const first = inspectProgram(file, a);
+      const first = inspectProgram(file, a, options.classify);
       if (options.compare === undefined) {
         if (options.json) process.stdout.write(`${JSON.stringify(first, null, 2)}\n`);
         else printInspection(first);
         return;
       }
       const b = loadOptimizer(options.compare);
-      const second = inspectProgram(options.compare, b);
+      const second = inspectProgram(options.compare, b, options.classify);
       const relation = compareOptimizers(a, b);
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ relation, a: first, b: second }, null, 2)}\n`);
