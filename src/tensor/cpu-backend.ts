@@ -9,7 +9,7 @@ import {
   addBiasShape, classificationShape, elementwiseShape, markNonFiniteShape, matmulShape, meanShape, sumRowsShape,
 } from './op-shapes.js';
 import type { Activation, Tensor, TensorBackend } from './types.js';
-import { checkBounds, matrixSize, replicaOffset, storedBatch } from './views.js';
+import { checkBounds, matrixSize, replicaOffset, storedBatch, viewSpan } from './views.js';
 
 type T = Tensor<Float32Array>;
 
@@ -74,6 +74,8 @@ export class CpuTensorBackend implements TensorBackend<Float32Array> {
     const transB = options.transB ?? false;
     const { batch, M, N, K } = matmulShape(input(a, 'matmul a'), input(b, 'matmul b'), transA, transB, options.out);
     const out = this.#output(options.out, batch, M, N);
+    a = this.#apart(a, out);
+    b = this.#apart(b, out);
     const layout = {
       M, N, K,
       aOffset: 0, aRow: transA ? 1 : a.cols, aCol: transA ? a.cols : 1,
@@ -92,6 +94,8 @@ export class CpuTensorBackend implements TensorBackend<Float32Array> {
   add(a: T, b: T, out?: T): T {
     const batch = elementwiseShape('add', input(a, 'add a'), input(b, 'add b'), out);
     const y = this.#output(out, batch, a.rows, a.cols);
+    a = this.#apart(a, y);
+    b = this.#apart(b, y);
     const n = matrixSize(a);
     for (let r = 0; r < batch; r++) {
       addCpu(a.storage, replicaOffset(a, r), b.storage, replicaOffset(b, r), y.storage, replicaOffset(y, r), n);
@@ -102,6 +106,8 @@ export class CpuTensorBackend implements TensorBackend<Float32Array> {
   addBias(x: T, bias: T, out?: T): T {
     const batch = addBiasShape(input(x, 'addBias x'), input(bias, 'addBias bias'), out);
     const y = this.#output(out, batch, x.rows, x.cols);
+    x = this.#apart(x, y);
+    bias = this.#apart(bias, y);
     for (let r = 0; r < batch; r++) {
       addBiasCpu(x.storage, replicaOffset(x, r), bias.storage, replicaOffset(bias, r), y.storage, replicaOffset(y, r), x.rows, x.cols);
     }
@@ -111,6 +117,7 @@ export class CpuTensorBackend implements TensorBackend<Float32Array> {
   sumRows(dy: T, out?: T): T {
     const batch = sumRowsShape(input(dy, 'sumRows dy'), out);
     const y = this.#output(out, batch, 1, dy.cols);
+    dy = this.#apart(dy, y);
     for (let r = 0; r < batch; r++) sumRowsCpu(dy.storage, replicaOffset(dy, r), dy.rows, dy.cols, y.storage, replicaOffset(y, r));
     return y;
   }
@@ -118,6 +125,7 @@ export class CpuTensorBackend implements TensorBackend<Float32Array> {
   activation(kind: Activation, x: T, out?: T): T {
     const batch = elementwiseShape('activation', input(x, 'activation x'), undefined, out);
     const y = this.#output(out, batch, x.rows, x.cols);
+    x = this.#apart(x, y);
     const n = matrixSize(x);
     for (let r = 0; r < batch; r++) activationCpu(kind, x.storage, replicaOffset(x, r), y.storage, replicaOffset(y, r), n);
     return y;
@@ -126,6 +134,8 @@ export class CpuTensorBackend implements TensorBackend<Float32Array> {
   activationGrad(kind: Activation, x: T, dy: T, out?: T): T {
     const batch = elementwiseShape('activationGrad', input(x, 'activationGrad x'), input(dy, 'activationGrad dy'), out);
     const dx = this.#output(out, batch, x.rows, x.cols);
+    x = this.#apart(x, dx);
+    dy = this.#apart(dy, dx);
     const n = matrixSize(x);
     for (let r = 0; r < batch; r++) {
       activationGradCpu(kind, x.storage, replicaOffset(x, r), dy.storage, replicaOffset(dy, r), dx.storage, replicaOffset(dx, r), n);
@@ -162,18 +172,32 @@ export class CpuTensorBackend implements TensorBackend<Float32Array> {
   mean(x: T, out?: T): T {
     const batch = meanShape(input(x, 'mean x'), out);
     const y = this.#output(out, batch, 1, 1);
+    x = this.#apart(x, y);
     for (let r = 0; r < batch; r++) y.storage[replicaOffset(y, r)] = meanCpu(x.storage, replicaOffset(x, r), matrixSize(x));
     return y;
   }
 
   markNonFinite(value: T, step: number, divergedAt: T): void {
     const batch = markNonFiniteShape(input(value, 'markNonFinite value'), step, input(divergedAt, 'divergedAt'));
+    value = this.#apart(value, divergedAt);
     for (let r = 0; r < batch; r++) {
       const at = replicaOffset(divergedAt, r);
       if (divergedAt.storage[at]! < 0 && hasNonFiniteCpu(value.storage, replicaOffset(value, r), matrixSize(value))) {
         divergedAt.storage[at] = step;
       }
     }
+  }
+
+  /**
+   * `t`, or a copy of its elements in arena storage when it shares storage with the output `out`:
+   * the same rule as on webgpu, so a partly overlapping `out` never reads what it has just written.
+   */
+  #apart(t: T, out: T): T {
+    if (t.storage !== out.storage) return t;
+    const span = viewSpan(t);
+    const copy = this.#arena.take(span);
+    copy.set(t.storage.subarray(t.offset, t.offset + span));
+    return { ...t, storage: copy, offset: 0 };
   }
 
   /** `out` when given (already checked), else contiguous arena storage. */

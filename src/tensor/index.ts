@@ -1,6 +1,9 @@
 // The tensor module's public surface: the backend contract, the cpu and webgpu backends, the autograd tape and the MLP.
 export type { Activation, Tensor, TensorBackend } from './types.js';
 export { CpuTensorBackend } from './cpu-backend.js';
+export { WebGpuTensorBackend, type WebGpuBackendOptions } from './webgpu-backend.js';
+export { DEFAULT_MATMUL_TILE, kernelSources, type KernelName, type MatmulTile } from './webgpu-kernels.js';
+export { createTensorBackend } from './create-backend.js';
 export { Tape, type TapeNode } from './tape.js';
 export {
   mlpForward, mlpLayout, mlpParams, mlpViews,

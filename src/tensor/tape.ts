@@ -158,11 +158,10 @@ export class Tape<S> {
     if (e.grad === undefined) {
       e.grad = contribution(last ? e.target : undefined);
     } else {
-      // The first contribution may be another node's gradient passed through, so it is never
-      // overwritten; the sums made here are this node's own and are accumulated in place.
+      // Partial sums go to fresh storage: the first contribution may be another node's gradient
+      // passed through, and summing in place would make the backend copy an operand aside.
       const part = contribution(undefined);
-      const into = last && e.target !== undefined ? e.target : e.received > 2 ? e.grad : undefined;
-      e.grad = this.backend.add(e.grad, part, into);
+      e.grad = this.backend.add(e.grad, part, last ? e.target : undefined);
     }
     if (e.grad.batch !== node.value.batch) {
       throw new RangeError(`backward: a gradient of batch ${e.grad.batch} reached a value of batch ${node.value.batch}; summing gradients over replicas is not supported`);

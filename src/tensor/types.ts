@@ -20,6 +20,7 @@ export type Activation = 'relu' | 'tanh' | 'gelu';
 /**
  * Ops on one backend. Every op writes into `out` when given (a view the caller owns, e.g. a slice
  * of the flat gradient buffer) and otherwise into a fresh tensor from the backend's arena.
+ * `out` may share storage with an input: the backend then reads a copy of that input.
  * Batch rule: an op's batch is the largest input batch; inputs with batch 1 broadcast.
  * On webgpu, ops only encode work; `flush()` submits it and `read()` waits for it.
  */

@@ -82,6 +82,11 @@ export function opBatch(op: string, ...inputs: readonly Tensor<unknown>[]): numb
   return batch;
 }
 
+/** Elements from the view's offset to the end of its last stored replica's matrix. */
+export function viewSpan(t: Tensor<unknown>): number {
+  return (storedBatch(t) - 1) * t.batchStride + matrixSize(t);
+}
+
 /** Element offset of replica `b`'s matrix in `t` (broadcast views and batch 1 always give replica 0's). */
 export function replicaOffset(t: Tensor<unknown>, b: number): number {
   return t.batch === 1 ? t.offset : t.offset + b * t.batchStride;

@@ -80,7 +80,7 @@ export function onePlusTanh(u: number): number {
 
 export function sumRows64(a: Dense): Dense {
   const out = dense(a.batch, 1, a.cols);
-  for (let r = 0; r < a.batch; r++) for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) out.data[r * a.cols + j] += at(a, r, i, j);
+  for (let r = 0; r < a.batch; r++) for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) out.data[r * a.cols + j] = out.data[r * a.cols + j]! + at(a, r, i, j);
   return out;
 }
 

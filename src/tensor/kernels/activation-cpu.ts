@@ -8,7 +8,8 @@
 //              Beyond |x| ≥ 10 it is 0 (x ≤ −10; the true value is below 1e-37) or x (x ≥ 10),
 //              which also fixes gelu(±Inf) = 0 and +Inf instead of Inf·0.
 //   gelu'(x) = s + 2x·u'·s·q, s = σ(2u), q = 1 − s = 1/(1 + 1/e), u' = √(2/π)(1 + 3·0.044715x²);
-//              0 for x ≤ −10 and 1 for x ≥ 10.
+//              0 for x ≤ −10 and 1 for x ≥ 10; below −10, dy·gelu'(x) is 0 even for a non-finite
+//              dy, like relu's 0 for x ≤ 0 (a product with a literal 0 is not kept by fast-math GPUs).
 import type { Activation } from '../types.js';
 
 export const GELU_C = Math.sqrt(2 / Math.PI);
@@ -60,7 +61,10 @@ export function activationCpu(kind: Activation, x: Float32Array, xo: number, y: 
   }
 }
 
-/** dx[o + e] = dy[dyo + e] · f'(x[xo + e]) for e < n. */
+/**
+ * dx[o + e] = dy[dyo + e] · f'(x[xo + e]) for e < n, with f'(x) rounded to float32 first as the GPU
+ * has it: sech²(88) is 0 there, so an infinite dy gives NaN on both backends, not ±Inf on one.
+ */
 export function activationGradCpu(
   kind: Activation,
   x: Float32Array, xo: number,
@@ -73,10 +77,13 @@ export function activationGradCpu(
       for (let e = 0; e < n; e++) dx[dxo + e] = x[xo + e]! > 0 ? dy[dyo + e]! : 0;
       return;
     case 'tanh':
-      for (let e = 0; e < n; e++) dx[dxo + e] = dy[dyo + e]! * tanhGrad(x[xo + e]!);
+      for (let e = 0; e < n; e++) dx[dxo + e] = dy[dyo + e]! * Math.fround(tanhGrad(x[xo + e]!));
       return;
     case 'gelu':
-      for (let e = 0; e < n; e++) dx[dxo + e] = dy[dyo + e]! * geluGrad(x[xo + e]!);
+      for (let e = 0; e < n; e++) {
+        const v = x[xo + e]!;
+        dx[dxo + e] = v <= -GELU_LIMIT ? 0 : dy[dyo + e]! * Math.fround(geluGrad(v));
+      }
       return;
   }
 }

@@ -58,9 +58,9 @@ export function classificationStatsCpu(z: Float32Array, zo: number, labels: Floa
   let correct = 0;
   for (let m = 0; m < M; m++) {
     const row = zo + m * C;
-    let max = -Infinity;
-    let best = -1;
-    for (let c = 0; c < C; c++) {
+    let max = z[row]!;
+    let best = 0;
+    for (let c = 1; c < C; c++) {
       const v = z[row + c]!;
       if (v > max) {
         max = v;

@@ -1,0 +1,106 @@
+// WGSL twins of the elementwise cpu kernels (activation-cpu.ts, elementwise-cpu.ts): one invocation per element of each replica.
+import type { Activation } from '../types.js';
+import { GELU_A, GELU_C, GELU_LIMIT } from './activation-cpu.js';
+import { WGSL_MATH, f32, paramsStruct, storageBindings } from './wgsl-math.js';
+
+/** Invocations per workgroup; the grid is (⌈n / 256⌉, batch). */
+export const ELEMENTWISE_WORKGROUP = 256;
+
+/** `fn act(x: f32) -> f32`, the activation as activation-cpu.ts defines it. */
+function activationFunction(kind: Activation): string {
+  switch (kind) {
+    case 'relu':
+      // Negative or −0, and not NaN, gives 0: by bits, since fast-math may drop NaN from max().
+      return `fn act(x: f32) -> f32 {
+  let b = bitcast<u32>(x);
+  return select(x, 0.0, (b >> 31u) == 1u && (b & 0x7fffffffu) <= 0x7f800000u);
+}`;
+    case 'tanh':
+      return 'fn act(x: f32) -> f32 { return t_tanh(x); }';
+    case 'gelu':
+      return `fn act(x: f32) -> f32 {
+  if (t_is_nan(x)) { return x; }
+  if (x <= ${f32(-GELU_LIMIT)}) { return 0.0; }
+  if (x >= ${f32(GELU_LIMIT)}) { return x; }
+  let u = ${f32(GELU_C)} * (x + ${f32(GELU_A)} * x * x * x);
+  return x / (1.0 + t_exp(-2.0 * u));
+}`;
+  }
+}
+
+/** `fn act_grad(x: f32, dy: f32) -> f32` = dy · f'(x). */
+function activationGradFunction(kind: Activation): string {
+  switch (kind) {
+    case 'relu':
+      // x > 0 (positive, not −0, not NaN): by bits for the same reason as relu.
+      return `fn act_grad(x: f32, dy: f32) -> f32 {
+  let b = bitcast<u32>(x);
+  return select(0.0, dy, b != 0u && b <= 0x7f800000u);
+}`;
+    case 'tanh':
+      return `fn act_grad(x: f32, dy: f32) -> f32 {
+  if (t_is_nan(x)) { return x; }
+  let e = t_exp(-2.0 * abs(x));
+  let d = 1.0 + e;
+  return dy * ((4.0 * e) / (d * d));
+}`;
+    case 'gelu':
+      return `fn act_grad(x: f32, dy: f32) -> f32 {
+  if (t_is_nan(x)) { return x; }
+  if (x <= ${f32(-GELU_LIMIT)}) { return 0.0; }
+  if (x >= ${f32(GELU_LIMIT)}) { return dy; }
+  let u = ${f32(GELU_C)} * (x + ${f32(GELU_A)} * x * x * x);
+  let e = t_exp(-2.0 * u);
+  let s = 1.0 / (1.0 + e);
+  let q = 1.0 / (1.0 + 1.0 / e);
+  let du = ${f32(GELU_C)} * (1.0 + ${f32(3 * GELU_A)} * x * x);
+  return dy * (s + 2.0 * x * du * s * q);
+}`;
+  }
+}
+
+const MAP_PARAMS = ['n', 'a_offset', 'a_stride', 'b_offset', 'b_stride', 'o_offset', 'o_stride'];
+
+/** out = op(a[, b]) elementwise, for one replica per grid row y. */
+function mapKernel(inputs: readonly string[], functions: string, expression: string): string {
+  return `${paramsStruct(MAP_PARAMS)}${storageBindings(inputs, ['out'])}${WGSL_MATH}${functions}
+@compute @workgroup_size(${ELEMENTWISE_WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let e = gid.x;
+  if (e >= p.n) { return; }
+  let r = gid.y;
+  let ai = p.a_offset + r * p.a_stride + e;
+  let bi = p.b_offset + r * p.b_stride + e;
+  out[p.o_offset + r * p.o_stride + e] = ${expression};
+}
+`;
+}
+
+export function addWgsl(): string {
+  return mapKernel(['a', 'b'], '', 'a[ai] + b[bi]');
+}
+
+/** Reads x at a_*; b_* is unused. */
+export function activationWgsl(kind: Activation): string {
+  return mapKernel(['a'], activationFunction(kind), 'act(a[ai])');
+}
+
+/** x at a_*, dy at b_*. */
+export function activationGradWgsl(kind: Activation): string {
+  return mapKernel(['a', 'b'], activationGradFunction(kind), 'act_grad(a[ai], b[bi])');
+}
+
+export const ADD_BIAS_PARAMS = ['n', 'cols', 'x_offset', 'x_stride', 'b_offset', 'b_stride', 'o_offset', 'o_stride'];
+
+/** out[i][j] = x[i][j] + bias[j]. */
+export function addBiasWgsl(): string {
+  return `${paramsStruct(ADD_BIAS_PARAMS)}${storageBindings(['x', 'bias'], ['out'])}
+@compute @workgroup_size(${ELEMENTWISE_WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let e = gid.x;
+  if (e >= p.n) { return; }
+  let r = gid.y;
+  out[p.o_offset + r * p.o_stride + e] = x[p.x_offset + r * p.x_stride + e] + bias[p.b_offset + r * p.b_stride + e % p.cols];
+}
+`;
+}

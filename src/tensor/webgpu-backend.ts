@@ -1,0 +1,265 @@
+// The webgpu tensor backend: each op records one WGSL kernel dispatch; flush() submits, read() waits and copies back.
+import { BufferUsage, MapMode, STORAGE_USAGE } from '../gpu/index.js';
+import { Arena } from './arena.js';
+import { GpuRecorder, type Kernel } from './gpu-recorder.js';
+import { ELEMENTWISE_WORKGROUP } from './kernels/elementwise-wgsl.js';
+import { SUM_ROWS_WORKGROUP } from './kernels/reduce-wgsl.js';
+import {
+  addBiasShape, classificationShape, elementwiseShape, markNonFiniteShape, matmulShape, meanShape, sumRowsShape,
+} from './op-shapes.js';
+import type { Activation, Tensor, TensorBackend } from './types.js';
+import { checkBounds, matrixSize, readStride, storedBatch, viewSpan } from './views.js';
+import { DEFAULT_MATMUL_TILE, compileKernels, type KernelName, type MatmulTile } from './webgpu-kernels.js';
+
+type T = Tensor<GPUBuffer>;
+
+export interface WebGpuBackendOptions {
+  /** The matmul tile; default DEFAULT_MATMUL_TILE. */
+  readonly matmulTile?: MatmulTile;
+}
+
+const bitsView = new DataView(new ArrayBuffer(4));
+function f32Bits(x: number): number {
+  bitsView.setFloat32(0, x, true);
+  return bitsView.getUint32(0, true);
+}
+
+export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
+  readonly name = 'webgpu';
+  readonly device: GPUDevice;
+  readonly matmulTile: MatmulTile;
+  readonly #kernels: Record<KernelName, Kernel>;
+  readonly #recorder: GpuRecorder;
+  readonly #arena: Arena<GPUBuffer>;
+  /** Idle MAP_READ buffers by byte size, reused by read(). */
+  readonly #staging = new Map<number, GPUBuffer[]>();
+
+  /** Compiles every kernel for `device`, then returns the backend. */
+  static async create(device: GPUDevice, options: WebGpuBackendOptions = {}): Promise<WebGpuTensorBackend> {
+    const tile = options.matmulTile ?? DEFAULT_MATMUL_TILE;
+    return new WebGpuTensorBackend(device, await compileKernels(device, tile), tile);
+  }
+
+  private constructor(device: GPUDevice, kernels: Record<KernelName, Kernel>, tile: MatmulTile) {
+    this.device = device;
+    this.#kernels = kernels;
+    this.matmulTile = tile;
+    this.#recorder = new GpuRecorder(device);
+    this.#arena = new Arena((length) => this.#createBuffer(length, 'tensor arena'), (b) => b.destroy());
+  }
+
+  empty(batch: number, rows: number, cols: number): T {
+    const t = this.#scratch(batch, rows, cols);
+    this.#recorder.clear(t.storage, 0, t.storage.size);
+    return t;
+  }
+
+  allocate(length: number, data?: Float32Array): GPUBuffer {
+    const buffer = this.#createBuffer(length, 'tensor storage');
+    if (data !== undefined) this.write(buffer, 0, data);
+    return buffer;
+  }
+
+  write(storage: GPUBuffer, offset: number, data: Float32Array): void {
+    if (!Number.isSafeInteger(offset) || offset < 0 || (offset + data.length) * 4 > storage.size) {
+      throw new RangeError(`write: ${data.length} elements at ${offset} overrun storage of ${storage.size / 4}`);
+    }
+    // Queue writes land before the next submission: submit what is recorded first, to keep program order.
+    this.#recorder.flush();
+    this.device.queue.writeBuffer(storage, offset * 4, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  async read(t: T): Promise<Float32Array> {
+    input(t, 'read');
+    const size = matrixSize(t) * 4;
+    const batch = storedBatch(t);
+    const bytes = batch * size;
+    if (bytes === 0) return new Float32Array(0);
+    const staging = this.#takeStaging(bytes);
+    if (batch === 1 || t.batchStride * 4 === size) {
+      this.#recorder.copy(t.storage, t.offset * 4, staging, 0, bytes);
+    } else {
+      for (let b = 0; b < batch; b++) this.#recorder.copy(t.storage, (t.offset + b * t.batchStride) * 4, staging, b * size, size);
+    }
+    this.#recorder.flush();
+    try {
+      await staging.mapAsync(MapMode.READ, 0, bytes);
+      const result = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
+      staging.unmap();
+      this.#returnStaging(staging, bytes);
+      return result;
+    } catch (error) {
+      staging.destroy();
+      throw error;
+    }
+  }
+
+  free(storage: GPUBuffer): void {
+    this.#recorder.flush();
+    this.#recorder.forget(storage);
+    storage.destroy();
+  }
+
+  resetArena(): void {
+    this.#arena.reset();
+  }
+
+  flush(): void {
+    this.#recorder.flush();
+  }
+
+  destroy(): void {
+    this.#recorder.destroy();
+    for (const b of this.#arena.storages()) this.#recorder.forget(b);
+    this.#arena.destroy();
+    for (const list of this.#staging.values()) for (const b of list) b.destroy();
+    this.#staging.clear();
+  }
+
+  matmul(a: T, b: T, options: { transA?: boolean; transB?: boolean; out?: T } = {}): T {
+    const transA = options.transA ?? false;
+    const transB = options.transB ?? false;
+    const { batch, M, N, K } = matmulShape(input(a, 'matmul a'), input(b, 'matmul b'), transA, transB, options.out);
+    const out = this.#output(options.out, batch, M, N);
+    a = this.#apart(a, out);
+    b = this.#apart(b, out);
+    const kernel = this.#kernels[`matmul_${transA ? 't' : 'n'}${transB ? 't' : 'n'}`];
+    const params = [M, N, K, a.offset, readStride(a), b.offset, readStride(b), out.offset, out.batchStride];
+    const tile = this.matmulTile;
+    this.#recorder.dispatch(kernel, [a.storage, b.storage, out.storage], params, Math.ceil(N / tile.tileN), Math.ceil(M / tile.tileM), batch);
+    return out;
+  }
+
+  add(a: T, b: T, out?: T): T {
+    const batch = elementwiseShape('add', input(a, 'add a'), input(b, 'add b'), out);
+    const y = this.#output(out, batch, a.rows, a.cols);
+    a = this.#apart(a, y);
+    b = this.#apart(b, y);
+    this.#map(this.#kernels.add, [a.storage, b.storage, y.storage], a, b, y, batch);
+    return y;
+  }
+
+  addBias(x: T, bias: T, out?: T): T {
+    const batch = addBiasShape(input(x, 'addBias x'), input(bias, 'addBias bias'), out);
+    const y = this.#output(out, batch, x.rows, x.cols);
+    x = this.#apart(x, y);
+    bias = this.#apart(bias, y);
+    const n = matrixSize(x);
+    const params = [n, x.cols, x.offset, readStride(x), bias.offset, readStride(bias), y.offset, y.batchStride];
+    this.#recorder.dispatch(this.#kernels.add_bias, [x.storage, bias.storage, y.storage], params, Math.ceil(n / ELEMENTWISE_WORKGROUP), batch);
+    return y;
+  }
+
+  sumRows(dy: T, out?: T): T {
+    const batch = sumRowsShape(input(dy, 'sumRows dy'), out);
+    const y = this.#output(out, batch, 1, dy.cols);
+    dy = this.#apart(dy, y);
+    const params = [dy.rows, dy.cols, dy.offset, readStride(dy), y.offset, y.batchStride];
+    this.#recorder.dispatch(this.#kernels.sum_rows, [dy.storage, y.storage], params, Math.ceil(dy.cols / SUM_ROWS_WORKGROUP), batch);
+    return y;
+  }
+
+  activation(kind: Activation, x: T, out?: T): T {
+    const batch = elementwiseShape('activation', input(x, 'activation x'), undefined, out);
+    const y = this.#output(out, batch, x.rows, x.cols);
+    x = this.#apart(x, y);
+    this.#map(this.#kernels[`act_${kind}`], [x.storage, y.storage], x, undefined, y, batch);
+    return y;
+  }
+
+  activationGrad(kind: Activation, x: T, dy: T, out?: T): T {
+    const batch = elementwiseShape('activationGrad', input(x, 'activationGrad x'), input(dy, 'activationGrad dy'), out);
+    const dx = this.#output(out, batch, x.rows, x.cols);
+    x = this.#apart(x, dx);
+    dy = this.#apart(dy, dx);
+    this.#map(this.#kernels[`act_grad_${kind}`], [x.storage, dy.storage, dx.storage], x, dy, dx, batch);
+    return dx;
+  }
+
+  softmaxCrossEntropy(logits: T, labels: T): { loss: T; dlogits: T } {
+    const batch = classificationShape('softmaxCrossEntropy', input(logits, 'logits'), input(labels, 'labels'));
+    const loss = this.#scratch(batch, 1, 1);
+    const dlogits = this.#scratch(batch, logits.rows, logits.cols);
+    const params = [...this.#classificationParams(logits, labels, loss), dlogits.offset, dlogits.batchStride];
+    this.#recorder.dispatch(this.#kernels.softmax_ce, [logits.storage, labels.storage, loss.storage, dlogits.storage], params, batch);
+    return { loss, dlogits };
+  }
+
+  classificationStats(logits: T, labels: T): T {
+    const batch = classificationShape('classificationStats', input(logits, 'logits'), input(labels, 'labels'));
+    const stats = this.#scratch(batch, 1, 2);
+    const params = [...this.#classificationParams(logits, labels, stats), 0, 0];
+    this.#recorder.dispatch(this.#kernels.class_stats, [logits.storage, labels.storage, stats.storage], params, batch);
+    return stats;
+  }
+
+  mean(x: T, out?: T): T {
+    const batch = meanShape(input(x, 'mean x'), out);
+    const y = this.#output(out, batch, 1, 1);
+    x = this.#apart(x, y);
+    const params = [matrixSize(x), x.offset, readStride(x), y.offset, y.batchStride, 0];
+    this.#recorder.dispatch(this.#kernels.mean, [x.storage, y.storage], params, batch);
+    return y;
+  }
+
+  markNonFinite(value: T, step: number, divergedAt: T): void {
+    const batch = markNonFiniteShape(input(value, 'markNonFinite value'), step, input(divergedAt, 'divergedAt'));
+    value = this.#apart(value, divergedAt);
+    const params = [matrixSize(value), value.offset, readStride(value), divergedAt.offset, divergedAt.batchStride, f32Bits(step)];
+    this.#recorder.dispatch(this.#kernels.mark_non_finite, [value.storage, divergedAt.storage], params, batch);
+  }
+
+  #classificationParams(logits: T, labels: T, out: T): number[] {
+    return [logits.rows, logits.cols, logits.offset, readStride(logits), labels.offset, readStride(labels), out.offset, out.batchStride];
+  }
+
+  /** An elementwise kernel over replicas: a at a_*, b (when given) at b_*, y at o_*. */
+  #map(kernel: Kernel, buffers: readonly GPUBuffer[], a: T, b: T | undefined, y: T, batch: number): void {
+    const n = matrixSize(a);
+    const params = [n, a.offset, readStride(a), b?.offset ?? 0, b === undefined ? 0 : readStride(b), y.offset, y.batchStride];
+    this.#recorder.dispatch(kernel, buffers, params, Math.ceil(n / ELEMENTWISE_WORKGROUP), batch);
+  }
+
+  /** `t`, or a copy of its elements in arena storage when it shares storage with the output `out`. */
+  #apart(t: T, out: T): T {
+    if (t.storage !== out.storage) return t;
+    const span = viewSpan(t);
+    const copy = this.#arena.take(span);
+    this.#recorder.copy(t.storage, t.offset * 4, copy, 0, span * 4);
+    return { ...t, storage: copy, offset: 0 };
+  }
+
+  #output(out: T | undefined, batch: number, rows: number, cols: number): T {
+    if (out === undefined) return this.#scratch(batch, rows, cols);
+    return input(out, 'out');
+  }
+
+  #scratch(batch: number, rows: number, cols: number): T {
+    const storage = this.#arena.take(batch * rows * cols);
+    return { storage, offset: 0, batch, batchStride: rows * cols, rows, cols };
+  }
+
+  #createBuffer(length: number, label: string): GPUBuffer {
+    if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`storage length must be a non-negative integer (got ${length})`);
+    return this.device.createBuffer({ size: Math.max(4, length * 4), usage: STORAGE_USAGE, label });
+  }
+
+  #takeStaging(bytes: number): GPUBuffer {
+    const size = Math.ceil(bytes / 4) * 4;
+    const idle = this.#staging.get(size)?.pop();
+    return idle ?? this.device.createBuffer({ size, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST, label: 'tensor read-back' });
+  }
+
+  #returnStaging(buffer: GPUBuffer, bytes: number): void {
+    const size = Math.ceil(bytes / 4) * 4;
+    let list = this.#staging.get(size);
+    if (list === undefined) this.#staging.set(size, (list = []));
+    list.push(buffer);
+  }
+}
+
+/** Checks that `t` lies inside its buffer and returns it. */
+function input(t: T, name: string): T {
+  checkBounds(t, Math.floor(t.storage.size / 4), name);
+  return t;
+}

@@ -1,0 +1,55 @@
+// Every webgpu kernel against the cpu backend on random shapes (past the tile sizes), transposes, broadcasts, offsets, gaps and awkward values.
+import fc from 'fast-check';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CpuTensorBackend, WebGpuTensorBackend } from '../../src/tensor/index.js';
+import { describeGpu } from '../gpu/gpu-context.js';
+import { describeMismatches, mismatches, type Tolerance } from './compare.js';
+import { elementwiseCaseArb, matmulCaseArb, reductionCaseArb, runCase, type OpCase } from './op-cases.js';
+
+const cpu = new CpuTensorBackend();
+
+/**
+ * Allowed difference from the cpu, which sums in float64: matmul and the reductions sum in float32
+ * (error grows with the terms, so it is scaled by the largest result); exp, log and tanh are the
+ * kernels' own, within a few ulp, and gelu's exp(−2u) magnifies the rounding of u (|u| up to 87).
+ */
+function toleranceFor(c: OpCase): Tolerance {
+  if (c.name.startsWith('matmul')) return { rtol: 1e-5, scaled: 1e-5 };
+  // gelu' = s (1 + 2x u' q) cancels near its zero (x ≈ −0.75): float32 leaves an absolute error of
+  // a few ulp of the terms (~1), so the derivatives also get slack scaled by the largest result.
+  if (c.name.startsWith('activationGrad')) return { rtol: 2e-5, scaled: 1e-6, atol: 1e-30 };
+  if (c.name.startsWith('activation')) return { rtol: c.name.includes('gelu') ? 2e-5 : 2e-6, atol: 1e-30 };
+  if (c.name.startsWith('add')) return { rtol: 0 };
+  return { rtol: 1e-5, scaled: 1e-5 };
+}
+
+await describeGpu('webgpu tensor ops against the cpu backend', (gpu) => {
+  let backend: WebGpuTensorBackend;
+  beforeAll(async () => {
+    backend = await WebGpuTensorBackend.create(gpu.device);
+  });
+  afterAll(() => backend.destroy());
+
+  async function expectMatchesCpu(c: OpCase): Promise<void> {
+    const [got, want] = await Promise.all([runCase(backend, c), runCase(cpu, c)]);
+    got.forEach((g, k) => {
+      expect(describeMismatches(`${c.name} result ${k}`, mismatches(g, want[k]!, toleranceFor(c)))).toBeUndefined();
+    });
+  }
+
+  it('matmul: shapes up to 80 (tiles of 32), transposes, broadcasts, offsets and shared storage', async () => {
+    await fc.assert(fc.asyncProperty(matmulCaseArb(80), expectMatchesCpu), { numRuns: 120 });
+  });
+
+  it('elementwise ops on normal values', async () => {
+    await fc.assert(fc.asyncProperty(elementwiseCaseArb(false), expectMatchesCpu), { numRuns: 120 });
+  });
+
+  it('elementwise ops on ±0, tiny, huge, ±Inf and NaN', async () => {
+    await fc.assert(fc.asyncProperty(elementwiseCaseArb(true), expectMatchesCpu), { numRuns: 200 });
+  });
+
+  it('reductions and the classification loss', async () => {
+    await fc.assert(fc.asyncProperty(reductionCaseArb(), expectMatchesCpu), { numRuns: 120 });
+  });
+});
