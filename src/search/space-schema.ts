@@ -29,11 +29,14 @@ const expecting = (what: string) => ({
 });
 
 const number = (what: string) => z.number(expecting(what));
-const positiveInt = () => number('a positive integer').int(expecting('a positive integer')).positive(expecting('a positive integer'));
-const nonNegativeInt = () => number('a non-negative integer').int(expecting('a non-negative integer')).nonnegative(expecting('a non-negative integer'));
-const positive = () => number('a positive number').positive(expecting('a positive number'));
-const nonNegative = () => number('a non-negative number').nonnegative(expecting('a non-negative number'));
-const nonEmpty = () => z.string(expecting('a non-empty string')).min(1, expecting('a non-empty string'));
+const integer = (what: string) => number(what).int(expecting(what));
+const positiveInt = (what = 'a positive integer') => integer(what).positive(expecting(what));
+const nonNegativeInt = (what = 'a non-negative integer') => integer(what).nonnegative(expecting(what));
+const positive = (what = 'a positive number') => number(what).positive(expecting(what));
+const nonNegative = (what = 'a non-negative number') => number(what).nonnegative(expecting(what));
+const probability = (what = 'a number in [0, 1]') => number(what).min(0, expecting(what)).max(1, expecting(what));
+const fraction = (what = 'a number in (0, 1]') => number(what).gt(0, expecting(what)).lte(1, expecting(what));
+const nonEmpty = (what = 'a non-empty string') => z.string(expecting(what)).min(1, expecting(what));
 
 function object<S extends z.core.$ZodLooseShape>(shape: S) {
   const known = Object.keys(shape).join(', ');
@@ -91,7 +94,7 @@ const unique = (what: string) => (items: readonly string[], ctx: z.core.$Refinem
 
 const promote = object({
   beatBaseline: z.literal(true, expecting('true')).optional(),
-  topFraction: number('a number in (0, 1]').gt(0, expecting('a number in (0, 1]')).lte(1, expecting('a number in (0, 1]')).optional(),
+  topFraction: fraction().optional(),
   threshold: number('a number').optional(),
 })
   .refine((p) => Object.keys(p).length === 1, { error: 'expected exactly one of beatBaseline, topFraction, threshold' })
@@ -129,7 +132,7 @@ const constants = object({
     std: nonNegative().default(D.constants.initial.std),
   }).prefault({}),
   perturb: object({
-    replaceProbability: number('a number in [0, 1]').min(0, expecting('a number in [0, 1]')).max(1, expecting('a number in [0, 1]')).default(D.constants.perturb.replaceProbability),
+    replaceProbability: probability().default(D.constants.perturb.replaceProbability),
     scaleLog2Std: nonNegative().default(D.constants.perturb.scaleLog2Std),
   }).prefault({}),
   limit: positive().default(D.constants.limit),
@@ -159,7 +162,8 @@ const evolution = object({
   .prefault({})
   .superRefine((e, ctx) => {
     if (e.tournamentSize > e.population) {
-      ctx.addIssue({ code: 'custom', path: ['tournamentSize'], message: `expected at most the population (${e.population}), got ${e.tournamentSize}` });
+      const message = `expected at most the population (${e.population}), got ${e.tournamentSize}`;
+      ctx.addIssue({ code: 'custom', path: ['tournamentSize'], message });
     }
   });
 
@@ -171,7 +175,8 @@ const metric = object({
   .superRefine((m, ctx) => {
     const lower = LOWER_IS_BETTER[m.name];
     if (m.lowerIsBetter !== undefined && m.lowerIsBetter !== lower) {
-      ctx.addIssue({ code: 'custom', path: ['lowerIsBetter'], message: `${m.name} is ${lower ? 'lower' : 'higher'}-is-better; expected ${lower} or no field` });
+      const message = `${m.name} is ${lower ? 'lower' : 'higher'}-is-better; expected ${lower} or no field`;
+      ctx.addIssue({ code: 'custom', path: ['lowerIsBetter'], message });
     }
   })
   .transform((m) => ({ name: m.name as MetricName, lowerIsBetter: LOWER_IS_BETTER[m.name] }));
@@ -209,7 +214,9 @@ export function stripComments(value: unknown, issues: SpaceIssue[], path: IssueP
   for (const [key, v] of Object.entries(value)) {
     const comment = key === '$comment' || (key === 'description' && path.length > 0);
     if (!comment) {
-      Object.defineProperty(out, key, { value: stripComments(v, issues, [...path, key]), enumerable: true, writable: true, configurable: true });
+      // defineProperty: a "__proto__" field stays data (and is then reported as unknown).
+      const field = stripComments(v, issues, [...path, key]);
+      Object.defineProperty(out, key, { value: field, enumerable: true, writable: true, configurable: true });
     } else if (typeof v !== 'string' && !(key === '$comment' && Array.isArray(v) && v.every((x) => typeof x === 'string'))) {
       issues.push({ path: [...path, key], message: `expected a string (a comment), got ${show(v)}` });
     }

@@ -20,12 +20,14 @@ export function spaceTemplate(name: string): string {
       "functions: the Lion search's set; remove the ones mutation should not draw.",
     ],
     name,
-    description: 'A starting search space: AdamW as the seed and the baseline, the Lion search\'s functions, a two-stage funnel.',
+    description: "A starting search space: AdamW as the seed and the baseline, the Lion search's functions, a two-stage funnel.",
     dialect: 'optimizer',
     signature: { $comment: 'State slots every program has; the inputs w, g, lr and step are fixed.', slots: [...D.slots] },
     functions: [...LION_FUNCTIONS],
     constants: {
-      $comment: 'New constants ~ N(mean, std); a mutated constant is redrawn with replaceProbability, else scaled by 2^N(0, scaleLog2Std); all kept within +-limit.',
+      $comment:
+        'New constants ~ N(mean, std); a mutated constant is redrawn with replaceProbability, ' +
+        'else scaled by 2^N(0, scaleLog2Std); all kept within +-limit.',
       initial: { distribution: 'normal', ...D.constants.initial },
       perturb: { ...D.constants.perturb },
       limit: D.constants.limit,
@@ -34,10 +36,20 @@ export function spaceTemplate(name: string): string {
     seeds: [seedFileName(name)],
     baseline: seedFileName(name),
     funnel: [
-      { $comment: 'Cheap first stage: only programs that beat the baseline here go on.', task: 'mlp-teacher', steps: 100, promote: { beatBaseline: true } },
+      {
+        $comment: 'Cheap first stage: only programs that beat the baseline here go on.',
+        task: 'mlp-teacher',
+        steps: 100,
+        promote: { beatBaseline: true },
+      },
       { $comment: 'The last stage has no promote field.', task: 'mlp-mnist', steps: 300 },
     ],
-    mutation: { $comment: 'mode: evolve, constants-only or random.', mode: D.mutation.mode, weights: { ...D.mutation.weights }, maxRetries: D.mutation.maxRetries },
+    mutation: {
+      $comment: 'mode: evolve, constants-only or random.',
+      mode: D.mutation.mode,
+      weights: { ...D.mutation.weights },
+      maxRetries: D.mutation.maxRetries,
+    },
     evolution: {
       $comment: 'A small population and budget for a first run of a few minutes; raise both for a real search.',
       population: 20,

@@ -144,6 +144,11 @@ describe('errors name the file and the field', () => {
     );
   });
 
+  it('treats a __proto__ field as an unknown field, not as a prototype', () => {
+    const file = write('proto.json', `{"__proto__": {"x": 1}, "seeds": ["${ADAMW}"], "funnel": [{"task": "a", "steps": 1}]}`);
+    expect(errorOf(file).message).toMatch(new RegExp(`^${file.replace(/[.*+?^$()|[\]\\]/g, '\\$&')}: __proto__: unknown field;`));
+  });
+
   it('reports a file that is not an object, is not JSON, or is missing', () => {
     expect(errorOf(write('array.json', '[1]')).message).toBe(`${join(dir, 'array.json')}: expected an object, got [1]`);
     const bad = write('bad.json', '{\n  "seeds": ["a"],\n  "funnel": [}\n');
