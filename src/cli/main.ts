@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerCheck } from './commands/check.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerEval } from './commands/eval.js';
+import { registerSearch } from './commands/search.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerSpace } from './commands/space.js';
 import { UsageError, EXIT_USAGE } from './exit.js';
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerInspect(program);
   registerSpace(program);
+  registerEval(program);
+  registerSearch(program);
   registerDoctor(program);
   return program;
 }

@@ -56,14 +56,21 @@ export async function evaluatePrograms(request: EvaluationRequest): Promise<Eval
   let metrics: ReplicaMetrics[] = [];
   if (valid.length > 0) {
     const common = { dataset, settings, replicas: valid.length, slots: slotCount(valid.map((v) => v.optimizer.checked)), ...(onStep ? { onStep } : {}) };
-    const backend = createTensorBackend(backendName, device);
-    try {
-      metrics =
-        device === undefined
-          ? await trainReplicas({ ...common, backend: backend as ReturnType<typeof createTensorBackend<Float32Array>>, updates: (s, l) => cpuUpdates(valid.map((v) => v.optimizer as CpuOptimizer), s as never, l) })
-          : await trainReplicas({ ...common, backend: backend as never, updates: (s, l) => webGpuUpdates(device, valid.map((v) => v.optimizer as WebGpuOptimizer), s as never, l) });
-    } finally {
-      backend.destroy();
+    const optimizers = valid.map((v) => v.optimizer);
+    if (device === undefined) {
+      const backend = await createTensorBackend('cpu');
+      try {
+        metrics = await trainReplicas({ ...common, backend, updates: (s, l) => cpuUpdates(optimizers as CpuOptimizer[], s, l) });
+      } finally {
+        backend.destroy();
+      }
+    } else {
+      const backend = await createTensorBackend('webgpu', device);
+      try {
+        metrics = await trainReplicas({ ...common, backend, updates: (s, l) => webGpuUpdates(device, optimizers as WebGpuOptimizer[], s, l) });
+      } finally {
+        backend.destroy();
+      }
     }
   }
   const seconds = (performance.now() - started) / 1000;

@@ -108,8 +108,11 @@ async function trainLoop<S>(
     const start = ((step - 1) % batches) * batch;
     const x = tape.constant(sharedRows(train.x, start, batch, dataset.inputs));
     const labels = sharedRows(train.y, start, batch, 1);
-    const weights = params.map((p, i) => tape.param(p, grads[i]!));
-    const logits = mlpForward(tape, weights, x, settings.activation);
+    const layers = [];
+    for (let i = 0; i < params.length; i += 2) {
+      layers.push({ weight: tape.param(params[i]!, grads[i]!), bias: tape.param(params[i + 1]!, grads[i + 1]!) });
+    }
+    const logits = mlpForward(tape, layers, x, settings.activation);
     const loss = tape.softmaxCrossEntropy(logits, labels);
     tape.backward(loss);
     backend.markNonFinite(loss.value, step, divergedAt);

@@ -1,0 +1,328 @@
+// The search engine: regularized evolution whose candidates are deduplicated, batched and trained by the
+// worker pool, with every finished evaluation journaled before the state that counts it is checkpointed.
+//
+//   recover state (checkpoint + journal) → baseline scores → loop:
+//     keep `workers` batches in flight (asked from the state, or re-dispatched after a stop)
+//     take the OLDEST batch's results → journal → tell → checkpoint → best/ → progress
+// Results are told in batch order, so a seed and a worker count fix the sequence of evaluations.
+import { parseOptimizer, printProgram, Rng } from '../dsl/index.js';
+import type { BackendChoice } from '../gpu/index.js';
+import type { FunnelJob } from '../tasks/index.js';
+import { candidateKey } from './candidate-key.js';
+import type { Candidate } from './candidate.js';
+import { DedupCache, type CacheStats } from './dedup-cache.js';
+import { ask, evolutionConfig, initEvolution, tell, type EvolutionState } from './evolution.js';
+import { isRepeatable, type FitnessResult } from './fitness.js';
+import { JournalWriter, entryFitness, journalEntry, type JournalEntry } from './journal.js';
+import { textMutator } from './mutate.js';
+import { fitnessOf } from './outcome.js';
+import { EvaluationPool, type BatchReply } from './pool.js';
+import { readConfig, recover, writeBest, writeCheckpoint } from './run-store.js';
+import { readBaseline, readCrashes, writeBaseline, writeInflight, type BaselineRecord } from './run-files.js';
+import { spaceFromRecord } from './space-record.js';
+import type { SearchSpace } from './space-types.js';
+import { promotionThresholds, StageScores } from './thresholds.js';
+import { MetaValidation } from './meta-validation.js';
+
+export interface EngineOptions {
+  readonly dir: string;
+  /** Replaces the budget of the space (or of the checkpoint, on resume). */
+  readonly budget?: number;
+  readonly workers: number;
+  readonly backend: BackendChoice;
+  /** A batch running longer is abandoned (and retried once). Default 10 minutes. */
+  readonly batchTimeoutMs?: number;
+  /** Aborting stops the loop: the checkpoint is written and in-flight candidates stay pending. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: EngineProgress) => void;
+  readonly onMessage?: (message: string) => void;
+}
+
+export interface EngineProgress {
+  readonly evaluations: number;
+  readonly budget: number;
+  readonly best?: { readonly id: number; readonly stage: number; readonly score: number; readonly firstLine: string };
+  readonly evaluationsPerMinute: number;
+  readonly cache: CacheStats;
+  readonly etaSeconds: number;
+}
+
+export interface EngineSummary {
+  readonly state: EvolutionState;
+  readonly stopped: boolean;
+  readonly cache: CacheStats;
+  readonly seconds: number;
+  /** Time of the engine's own work (mutation, keys, journal, checkpoints), excluding waiting for workers. */
+  readonly engineSeconds: number;
+  readonly evaluated: number;
+}
+
+interface Batch {
+  readonly candidates: readonly Candidate[];
+  readonly fingerprints: ReadonlyMap<number, string>;
+  /** Results known without training: cache hits, unreadable programs, repeated crashes. */
+  readonly known: ReadonlyMap<number, { fitness: FitnessResult; cacheHit: boolean }>;
+  /** Candidates equivalent to an earlier one of the same batch: id → that one's id. */
+  readonly sameAs: ReadonlyMap<number, number>;
+  readonly reply: Promise<BatchReply | undefined>;
+  readonly started: number;
+}
+
+const DEFAULT_BATCH_TIMEOUT_MS = 10 * 60 * 1000;
+const CACHE_ENTRIES = 100_000;
+
+export async function runEngine(options: EngineOptions): Promise<EngineSummary> {
+  const engine = await Engine.open(options);
+  try {
+    return await engine.run();
+  } finally {
+    await engine.close();
+  }
+}
+
+class Engine {
+  readonly #cache = new DedupCache(CACHE_ENTRIES);
+  readonly #inflight: Batch[] = [];
+  readonly #started = performance.now();
+  readonly #mutate;
+  /** Evaluations told before this engine started (a resumed run's earlier work). */
+  readonly #startEvaluations: number;
+  #engineMs = 0;
+  #evaluated = 0;
+
+  private constructor(
+    readonly options: EngineOptions,
+    readonly space: SearchSpace,
+    private state: EvolutionState,
+    private resumeQueue: Candidate[],
+    readonly crashes: ReadonlyMap<number, number>,
+    readonly journal: JournalWriter,
+    readonly pool: EvaluationPool,
+    readonly scores: StageScores,
+    readonly meta: MetaValidation,
+    private baseline: BaselineRecord | undefined,
+  ) {
+    this.#mutate = textMutator(space);
+    this.#startEvaluations = state.evaluations;
+  }
+
+  static async open(options: EngineOptions): Promise<Engine> {
+    const { dir } = options;
+    const config = readConfig(dir);
+    if (!config.ok) throw new Error(config.reason);
+    const space = spaceFromRecord(config.value.space);
+    const seeds = space.seeds.map((s) => printProgram(s.checked.program));
+    const recovered = recover(dir, () => initEvolution(evolutionConfig(space), seeds, Rng.fromSeed(config.value.seed)));
+    if (!recovered.ok) throw new Error(recovered.reason);
+    let state = recovered.value.state;
+    if (options.budget !== undefined) state = { ...state, config: { ...state.config, budget: options.budget } };
+    const scores = new StageScores(space.funnel.length);
+    const engine = new Engine(
+      options, space, state, [...state.pending], readCrashes(dir), JournalWriter.open(dir),
+      new EvaluationPool({ workers: options.workers, timeoutMs: options.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS }),
+      scores, new MetaValidation(dir, space, options.backend), readBaseline(dir),
+    );
+    for (const entry of recovered.value.journal.entries) engine.#remember(entry);
+    return engine;
+  }
+
+  async run(): Promise<EngineSummary> {
+    const stopped = new Promise<'stopped'>((resolve) => {
+      if (this.options.signal?.aborted) resolve('stopped');
+      this.options.signal?.addEventListener('abort', () => resolve('stopped'), { once: true });
+    });
+    this.baseline ??= await this.#measureBaseline(stopped);
+    let stop = this.baseline === undefined;
+    while (!stop) {
+      this.#fill();
+      const batch = this.#inflight[0];
+      if (batch === undefined) break;
+      const reply = await Promise.race([batch.reply, stopped]);
+      if (reply === 'stopped') {
+        stop = true;
+        break;
+      }
+      this.#inflight.shift();
+      this.#finish(batch, reply);
+      this.meta.maybeLaunch(this.state, this.pool);
+    }
+    if (!stop) await this.meta.settle();
+    const seconds = (performance.now() - this.#started) / 1000;
+    return { state: this.state, stopped: stop, cache: this.#cache.stats(), seconds, engineSeconds: this.#engineMs / 1000, evaluated: this.#evaluated };
+  }
+
+  async close(): Promise<void> {
+    writeCheckpoint(this.options.dir, this.state);
+    this.journal.close();
+    await this.pool.destroy();
+  }
+
+  /** Scores of the baseline program at every stage (every stage run): what `beatBaseline` compares with. */
+  async #measureBaseline(stopped: Promise<'stopped'>): Promise<BaselineRecord | undefined> {
+    const program = printProgram(this.space.baseline.checked.program);
+    this.options.onMessage?.(`measuring the baseline ${this.space.baseline.file} on ${this.space.funnel.length} stage(s)`);
+    const job = this.#job([{ id: -1, text: program }], this.space.funnel.map(() => undefined));
+    const reply = await Promise.race([this.pool.run(job), stopped]);
+    if (reply === 'stopped') return undefined;
+    if (!reply.ok) throw new Error(`the baseline program could not be evaluated: ${reply.reason}`);
+    const outcome = reply.outcomes[0]!;
+    const metric = this.space.metric.name;
+    const record: BaselineRecord = {
+      program,
+      scores: outcome.stages.map((s) => (s.status === 'ok' && Number.isFinite(s[metric] ?? NaN) ? s[metric]! : null)),
+      metrics: outcome.stages.map((s) => ({ trainLoss: s.trainLoss ?? NaN, valLoss: s.valLoss ?? NaN, valAccuracy: s.valAccuracy ?? NaN })),
+    };
+    writeBaseline(this.options.dir, record);
+    return record;
+  }
+
+  /** Keeps `workers` batches in flight while the budget lasts. */
+  #fill(): void {
+    const { batchSize } = this.space.evolution;
+    while (this.#inflight.length < this.pool.workers) {
+      const t0 = performance.now();
+      let candidates: Candidate[];
+      if (this.resumeQueue.length > 0) {
+        // Candidates in flight when an engine died run one per batch, so a crash points at one program.
+        const suspect = (this.crashes.get(this.resumeQueue[0]!.id) ?? 0) > 0;
+        candidates = this.resumeQueue.splice(0, suspect ? 1 : batchSize);
+      } else {
+        const asked = ask(this.state, batchSize, this.#mutate);
+        this.state = asked.state;
+        candidates = asked.candidates;
+        writeCheckpoint(this.options.dir, this.state);
+      }
+      this.#engineMs += performance.now() - t0;
+      if (candidates.length === 0) return;
+      this.#inflight.push(this.#dispatch(candidates));
+      this.#writeInflight();
+    }
+  }
+
+  #dispatch(candidates: readonly Candidate[]): Batch {
+    const t0 = performance.now();
+    const known = new Map<number, { fitness: FitnessResult; cacheHit: boolean }>();
+    const fingerprints = new Map<number, string>();
+    const sameAs = new Map<number, number>();
+    const firstWith = new Map<string, number>();
+    const programs: { id: number; text: string }[] = [];
+    for (const c of candidates) {
+      if ((this.crashes.get(c.id) ?? 0) >= 2) {
+        known.set(c.id, { fitness: { status: 'crash', reason: 'the engine process died twice while this candidate was being evaluated' }, cacheHit: false });
+        fingerprints.set(c.id, '');
+        continue;
+      }
+      let key;
+      try {
+        key = candidateKey(parseOptimizer(c.program, `candidate-${c.id}.dsl`));
+      } catch (error) {
+        known.set(c.id, { fitness: { status: 'invalid', reason: (error as Error).message }, cacheHit: false });
+        fingerprints.set(c.id, '');
+        continue;
+      }
+      fingerprints.set(c.id, key.fingerprint);
+      const hit = this.#cache.lookup(key);
+      const twin = firstWith.get(key.fingerprint);
+      if (hit !== undefined) known.set(c.id, { fitness: hit, cacheHit: true });
+      else if (twin !== undefined) sameAs.set(c.id, twin);
+      else {
+        firstWith.set(key.fingerprint, c.id);
+        programs.push({ id: c.id, text: c.program });
+      }
+    }
+    this.#engineMs += performance.now() - t0;
+    const reply = programs.length === 0 ? Promise.resolve(undefined) : this.#runWithRetry(programs);
+    return { candidates, fingerprints, known, sameAs, reply, started: performance.now() };
+  }
+
+  async #runWithRetry(programs: readonly { id: number; text: string }[]): Promise<BatchReply> {
+    const job = this.#job(programs, promotionThresholds(this.space.funnel, this.baseline!.scores.map((s) => s ?? undefined), this.scores, this.space.metric.lowerIsBetter));
+    const first = await this.pool.run(job);
+    if (first.ok) return first;
+    this.options.onMessage?.(`a batch of ${programs.length} failed (${first.kind}: ${firstLine(first.reason)}); retrying it once`);
+    return this.pool.run(job);
+  }
+
+  #job(programs: readonly { id: number; text: string }[], thresholds: (number | undefined)[]): FunnelJob {
+    return {
+      stages: this.space.funnel,
+      thresholds,
+      metric: this.space.metric.name,
+      lowerIsBetter: this.space.metric.lowerIsBetter,
+      programs,
+      backend: this.options.backend,
+    };
+  }
+
+  /** Journals the batch's results, tells them, checkpoints, refreshes best/ and reports progress. */
+  #finish(batch: Batch, reply: BatchReply | undefined): void {
+    const t0 = performance.now();
+    const seconds = (performance.now() - batch.started) / 1000;
+    const outcomes = new Map(reply?.ok ? reply.outcomes.map((o) => [o.id, o]) : []);
+    const fitnessOfId = new Map<number, FitnessResult>();
+    const entries: JournalEntry[] = batch.candidates.map((c) => {
+      const known = batch.known.get(c.id);
+      const twin = batch.sameAs.get(c.id);
+      const outcome = outcomes.get(twin ?? c.id);
+      const fitness: FitnessResult =
+        known?.fitness ??
+        (outcome !== undefined
+          ? fitnessOf(outcome, this.space.metric.name)
+          : { status: reply !== undefined && !reply.ok ? reply.kind : 'failed', reason: reply !== undefined && !reply.ok ? reply.reason : 'no result came back' });
+      fitnessOfId.set(c.id, fitness);
+      const cacheHit = known?.cacheHit ?? twin !== undefined;
+      if (!cacheHit && known === undefined) this.#evaluated++;
+      return journalEntry(c, fitness, {
+        fingerprint: batch.fingerprints.get(c.id) ?? '',
+        cacheHit,
+        timings: { batchSeconds: cacheHit ? 0 : seconds },
+        time: new Date().toISOString(),
+      });
+    });
+    this.journal.append(entries);
+    this.#writeInflight();
+    const bestBefore = this.state.best[0]?.id;
+    this.state = tell(this.state, entries.map((e) => ({ id: e.id, fitness: fitnessOfId.get(e.id)!, fingerprint: e.fingerprint })));
+    for (const e of entries) this.#remember(e);
+    writeCheckpoint(this.options.dir, this.state);
+    if (this.state.best[0]?.id !== bestBefore) writeBest(this.options.dir, this.state.best, this.space.metric.name);
+    this.#engineMs += performance.now() - t0;
+    this.#report();
+  }
+
+  #writeInflight(): void {
+    writeInflight(this.options.dir, this.#inflight.flatMap((b) => b.candidates.map((c) => c.id)));
+  }
+
+  /** A journaled result feeds the cache (when repeatable) and the per-stage score lists. */
+  #remember(entry: JournalEntry): void {
+    const fitness = entryFitness(entry);
+    if (entry.fingerprint !== '' && isRepeatable(fitness) && !entry.cacheHit) this.#cache.store(entry.fingerprint, fitness);
+    if (entry.cacheHit) return;
+    (fitness.metrics ?? []).forEach((m, stage) => this.scores.add(stage, m[this.space.metric.name] ?? NaN));
+  }
+
+  #report(): void {
+    const minutes = (performance.now() - this.#started) / 60000;
+    const done = this.state.evaluations;
+    const perMinute = minutes > 0 ? (done - this.#startEvaluations) / minutes : 0;
+    const top = this.state.best[0];
+    this.options.onProgress?.({
+      evaluations: done,
+      budget: this.state.config.budget,
+      ...(top !== undefined && top.fitness.status === 'ok'
+        ? { best: { id: top.id, stage: top.fitness.stageReached, score: top.fitness.score, firstLine: firstStatement(top.program) } }
+        : {}),
+      evaluationsPerMinute: perMinute,
+      cache: this.#cache.stats(),
+      etaSeconds: perMinute > 0 ? ((this.state.config.budget - done) / perMinute) * 60 : NaN,
+    });
+  }
+}
+
+const firstLine = (text: string) => text.split('\n')[0] ?? '';
+
+/** The first statement of a program (the line after `def ...:`), for one-line displays. */
+export function firstStatement(program: string): string {
+  return (program.split('\n')[1] ?? program).trim();
+}

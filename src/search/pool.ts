@@ -1,0 +1,57 @@
+// The evaluation pool: Piscina worker threads, each with its own device, running funnel batches with a timeout.
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { FunnelJob } from '../tasks/index.js';
+
+/** What a worker sends back (src/worker.ts), or why the batch produced nothing. */
+export type BatchReply =
+  | { readonly ok: true; readonly outcomes: readonly import('../tasks/index.js').FunnelOutcome[] }
+  | { readonly ok: false; readonly reason: string; readonly kind: 'failed' | 'timeout' };
+
+export interface PoolOptions {
+  /** Default: one worker per core. */
+  readonly workers?: number;
+  /** A batch running longer is aborted (its worker thread is terminated and replaced). */
+  readonly timeoutMs: number;
+}
+
+/** The compiled worker entry; from src/ (tests) and dist/ alike, the build output is what threads load. */
+export const WORKER_FILE = fileURLToPath(new URL('../../dist/worker.js', import.meta.url));
+
+export class EvaluationPool {
+  readonly workers: number;
+  readonly #pool: Piscina;
+  readonly #timeoutMs: number;
+
+  constructor(options: PoolOptions) {
+    this.workers = options.workers ?? availableParallelism();
+    this.#timeoutMs = options.timeoutMs;
+    this.#pool = new Piscina({
+      filename: WORKER_FILE,
+      minThreads: this.workers,
+      maxThreads: this.workers,
+      // Workers keep their device and datasets between batches.
+      idleTimeout: Number.POSITIVE_INFINITY,
+    });
+  }
+
+  /** Never rejects: a thrown error, a dead worker or the timeout all come back as a reason. */
+  async run(job: FunnelJob): Promise<BatchReply> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.#timeoutMs);
+    try {
+      const reply = (await this.#pool.run(job, { signal: abort.signal })) as BatchReply | { ok: false; reason: string };
+      return reply.ok ? reply : { ok: false, reason: reply.reason, kind: 'failed' };
+    } catch (error) {
+      if (abort.signal.aborted) return { ok: false, reason: `the batch ran past its ${this.#timeoutMs / 1000} s limit`, kind: 'timeout' };
+      return { ok: false, reason: `the worker died: ${error instanceof Error ? error.message : String(error)}`, kind: 'failed' };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async destroy(): Promise<void> {
+    await this.#pool.destroy();
+  }
+}

@@ -1,0 +1,105 @@
+// The funnel: candidates trained on the cheapest stage first, and on costlier stages only while they beat a threshold there.
+import { parseOptimizer, type CheckedOptimizer } from '../dsl/index.js';
+import type { BackendChoice } from '../gpu/index.js';
+import { evaluatePrograms, type CandidateEvaluation } from './evaluate.js';
+import type { TrainingSettings } from './registry.js';
+
+export type FunnelMetric = 'valLoss' | 'valAccuracy' | 'trainLoss';
+
+export interface StageSpec {
+  readonly task: string;
+  readonly steps: number;
+  readonly batch?: number;
+  readonly lr?: number;
+  readonly seed?: number;
+}
+
+export interface FunnelJob {
+  readonly stages: readonly StageSpec[];
+  /**
+   * Per stage but the last: the score a candidate must beat there to go on (strictly better in
+   * the metric's direction); undefined promotes every finite score.
+   */
+  readonly thresholds: readonly (number | undefined)[];
+  readonly metric: FunnelMetric;
+  readonly lowerIsBetter: boolean;
+  readonly programs: readonly { readonly id: number; readonly text: string }[];
+  readonly backend?: BackendChoice;
+}
+
+export interface StageOutcome {
+  readonly stage: number;
+  readonly status: 'ok' | 'diverged' | 'invalid';
+  readonly trainLoss?: number;
+  readonly valLoss?: number;
+  readonly valAccuracy?: number;
+  readonly divergedAt?: number;
+  readonly reason?: string;
+  /** The batch's wall time, shared by the candidates trained together. */
+  readonly seconds: number;
+}
+
+export interface FunnelOutcome {
+  readonly id: number;
+  /** Highest stage trained (0-based); -1 when the program could not be read. */
+  readonly stageReached: number;
+  /** The metric at stageReached; NaN when that stage did not end finite. */
+  readonly score: number;
+  readonly stages: readonly StageOutcome[];
+  readonly reason?: string;
+}
+
+/** Runs the job's programs through the funnel, batching all candidates alive at each stage. */
+export async function runFunnel(job: FunnelJob): Promise<FunnelOutcome[]> {
+  const outcomes = new Map<number, { stages: StageOutcome[]; reason?: string }>();
+  let alive: { id: number; checked: CheckedOptimizer }[] = [];
+  for (const p of job.programs) {
+    outcomes.set(p.id, { stages: [] });
+    try {
+      alive.push({ id: p.id, checked: parseOptimizer(p.text, `candidate-${p.id}.dsl`) });
+    } catch (error) {
+      outcomes.get(p.id)!.reason = error instanceof Error ? error.message : String(error);
+    }
+  }
+  for (let stage = 0; stage < job.stages.length && alive.length > 0; stage++) {
+    const spec = job.stages[stage]!;
+    const report = await evaluatePrograms({
+      task: spec.task,
+      programs: alive.map((a) => a.checked),
+      overrides: stageOverrides(spec),
+      ...(job.backend === undefined ? {} : { backend: job.backend }),
+    });
+    const next: typeof alive = [];
+    alive.forEach((candidate, i) => {
+      const outcome = stageOutcome(stage, report.results[i]!, report.seconds);
+      outcomes.get(candidate.id)!.stages.push(outcome);
+      if (stage + 1 < job.stages.length && promoted(job, stage, outcome)) next.push(candidate);
+    });
+    alive = next;
+  }
+  return job.programs.map(({ id }) => {
+    const { stages, reason } = outcomes.get(id)!;
+    const last = stages.at(-1);
+    const score = last === undefined ? NaN : (last[job.metric] ?? NaN);
+    return { id, stageReached: stages.length - 1, score: last?.status === 'ok' ? score : NaN, stages, ...(reason === undefined ? {} : { reason }) };
+  });
+}
+
+function stageOverrides(spec: StageSpec): Partial<TrainingSettings> {
+  return { steps: spec.steps, batch: spec.batch, lr: spec.lr, seed: spec.seed };
+}
+
+function stageOutcome(stage: number, result: CandidateEvaluation, seconds: number): StageOutcome {
+  if (result.status === 'invalid') return { stage, status: 'invalid', reason: result.reason, seconds };
+  const { trainLoss, valLoss, valAccuracy, divergedAt } = result;
+  return { stage, status: result.status, trainLoss, valLoss, valAccuracy, ...(divergedAt === undefined ? {} : { divergedAt }), seconds };
+}
+
+function promoted(job: FunnelJob, stage: number, outcome: StageOutcome): boolean {
+  if (outcome.status !== 'ok') return false;
+  const score = outcome[job.metric];
+  if (score === undefined || !Number.isFinite(score)) return false;
+  const threshold = job.thresholds[stage];
+  if (threshold === undefined) return true;
+  return job.lowerIsBetter ? score < threshold : score > threshold;
+}
