@@ -71,3 +71,15 @@ export {
   type IssuePath,
 } from './space.js';
 export type * from './space-types.js';
+export { runEngine, firstStatement, type EngineOptions, type EngineProgress, type EngineSummary } from './engine.js';
+export { ENGINE_EXIT, type EngineMessage, type EngineRequest } from './engine-protocol.js';
+export { superviseSearch, recordCrash, ENGINE_ENTRY, type SuperviseOptions, type SuperviseResult } from './supervisor.js';
+export { EvaluationPool, WORKER_FILE, type BatchReply, type PoolOptions } from './pool.js';
+export { fitnessOf } from './outcome.js';
+export { promotionThresholds, StageScores } from './thresholds.js';
+export { spaceFromRecord } from './space-record.js';
+export { acquireRunLock, lockHolder, LOCK_FILE } from './run-lock.js';
+export {
+  BASELINE_FILE, CRASHES_FILE, INFLIGHT_FILE, META_FILE, readBaseline, readCrashes, readInflight, readMeta,
+  type BaselineRecord, type MetaRecord,
+} from './run-files.js';
