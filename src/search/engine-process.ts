@@ -1,6 +1,6 @@
 // The engine's own process, forked by the supervisor: runs the search on a run directory and reports over IPC.
 // A native crash (a driver fault in a worker thread) ends this process only; the supervisor restarts it.
-import { isBackendChoice } from '../gpu/index.js';
+import { isBackendChoice } from '../tasks/index.js';
 import { runEngine } from './engine.js';
 import { ENGINE_EXIT, type EngineMessage, type EngineRequest } from './engine-protocol.js';
 import { acquireRunLock } from './run-lock.js';

@@ -6,7 +6,7 @@
 //     take the OLDEST batch's results → journal → tell → checkpoint → best/ → progress
 // Results are told in batch order, so a seed and a worker count fix the sequence of evaluations.
 import { parseOptimizer, printProgram, Rng } from '../dsl/index.js';
-import type { BackendChoice } from '../gpu/index.js';
+import type { BackendChoice } from '../tasks/index.js';
 import type { FunnelJob } from '../tasks/index.js';
 import { candidateKey } from './candidate-key.js';
 import type { Candidate } from './candidate.js';

@@ -1,7 +1,7 @@
 // Meta-validation: every `every` evaluations the best programs are trained on a larger task, to see
 // whether search fitness still carries over (the Lion search's guard against meta-overfitting).
 import { printProgram } from '../dsl/index.js';
-import type { BackendChoice } from '../gpu/index.js';
+import type { BackendChoice } from '../tasks/index.js';
 import type { EvolutionState } from './evolution.js';
 import { appendMeta, readMeta, type MetaRecord } from './run-files.js';
 import type { EvaluationPool } from './pool.js';
