@@ -11,6 +11,13 @@ export type BackendName = 'webgpu' | 'cpu';
 export interface StepTensors<T> {
   /** Elements of the parameter; buffers may be larger (pooled). */
   readonly n: number;
+  /**
+   * First element of the parameter in every tensor (default 0): the step reads and writes elements
+   * [offset, offset + n) of w, g, update and each slot, so many parameters (or replicas) can share
+   * flat buffers. The webgpu backend needs it to be a multiple of the device's storage-binding
+   * offset alignment in elements (minStorageBufferOffsetAlignment / 4, 64 for 256 bytes).
+   */
+  readonly offset?: number;
   /** Weights [n]; become w - update when the output mode is `weight` or `both`. */
   readonly w: T;
   /** Gradient [n]. */
@@ -48,7 +55,7 @@ export type CompileResult<O> =
   | { readonly ok: true; readonly optimizer: O }
   | { readonly ok: false; readonly reason: string; readonly error?: unknown };
 
-/** Checks that state and sizes fit the program; the message names what is wrong. */
+/** Checks that state, sizes and the offset fit the program; the message names what is wrong. */
 export function checkStepTensors<T>(
   checked: CheckedOptimizer,
   output: OutputMode,
@@ -56,7 +63,9 @@ export function checkStepTensors<T>(
   sizeOf: (t: T) => number,
 ): void {
   const { n } = tensors;
+  const offset = tensors.offset ?? 0;
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`element count must be a non-negative integer (got ${n})`);
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError(`element offset must be a non-negative integer (got ${offset})`);
   const expected = checked.signature.slots.length;
   if (tensors.slots.length !== expected) {
     throw new RangeError(`the program has ${expected} state slot(s) (${checked.signature.slots.join(', ')}), got ${tensors.slots.length}`);
@@ -65,6 +74,8 @@ export function checkStepTensors<T>(
   const named: [string, T | undefined][] = [['w', tensors.w], ['g', tensors.g], ['update', tensors.update]];
   tensors.slots.forEach((s, i) => named.push([checked.signature.slots[i]!, s]));
   for (const [name, t] of named) {
-    if (t !== undefined && sizeOf(t) < n) throw new RangeError(`tensor '${name}' holds ${sizeOf(t)} elements, fewer than n = ${n}`);
+    if (t !== undefined && sizeOf(t) < offset + n) {
+      throw new RangeError(`tensor '${name}' holds ${sizeOf(t)} elements, fewer than offset + n = ${offset} + ${n}`);
+    }
   }
 }
