@@ -6,9 +6,10 @@
 // of cpu-loops.ts computes (and so what semantics.ts states); add and mul are exactly commutative
 // in IEEE arithmetic, so their `st` is their `ts`. Ops not listed run on broadcast buffers.
 import type { MapOpName } from '../dsl/index.js';
-import type { ElementLoop } from './cpu-loops.js';
+import { clip, type ElementLoop } from './cpu-loops.js';
 
 const f = Math.fround;
+const pair = new Float64Array(2);
 
 export interface ScalarForms {
   readonly ts?: ElementLoop;
@@ -56,43 +57,51 @@ export const SCALAR_LOOPS = {
       for (let i = 0; i < len; i++) out[oo + i] = Math.pow(base, a[ao + i]!);
     },
   },
+  // max and min choose through a pair indexed by the comparison, as in cpu-loops.ts.
   max: {
     ts: (len, out, oo, a, ao, _b, _bo, _c, _co, s) => {
+      if (s !== s) return void out.fill(NaN, oo, oo + len);
+      pair[0] = s;
       for (let i = 0; i < len; i++) {
         const x = a[ao + i]!;
-        out[oo + i] = x !== x || s !== s ? NaN : x > s ? x : s;
+        pair[1] = x;
+        out[oo + i] = x !== x ? NaN : pair[+(x > s)]!; // x > s ? x : s
       }
     },
     st: (len, out, oo, a, ao, _b, _bo, _c, _co, s) => {
+      if (s !== s) return void out.fill(NaN, oo, oo + len);
+      pair[1] = s;
       for (let i = 0; i < len; i++) {
         const y = a[ao + i]!;
-        out[oo + i] = s !== s || y !== y ? NaN : s > y ? s : y;
+        pair[0] = y;
+        out[oo + i] = y !== y ? NaN : pair[+(s > y)]!; // s > y ? s : y
       }
     },
   },
   min: {
     ts: (len, out, oo, a, ao, _b, _bo, _c, _co, s) => {
+      if (s !== s) return void out.fill(NaN, oo, oo + len);
+      pair[0] = s;
       for (let i = 0; i < len; i++) {
         const x = a[ao + i]!;
-        out[oo + i] = x !== x || s !== s ? NaN : x < s ? x : s;
+        pair[1] = x;
+        out[oo + i] = x !== x ? NaN : pair[+(x < s)]!; // x < s ? x : s
       }
     },
     st: (len, out, oo, a, ao, _b, _bo, _c, _co, s) => {
+      if (s !== s) return void out.fill(NaN, oo, oo + len);
+      pair[1] = s;
       for (let i = 0; i < len; i++) {
         const y = a[ao + i]!;
-        out[oo + i] = s !== s || y !== y ? NaN : s < y ? s : y;
+        pair[0] = y;
+        out[oo + i] = y !== y ? NaN : pair[+(s < y)]!; // s < y ? s : y
       }
     },
   },
   clip: {
     ts: (len, out, oo, a, ao, _b, _bo, _c, _co, s) => {
       const bound = Math.abs(s);
-      const low = -bound;
-      for (let i = 0; i < len; i++) {
-        const x = a[ao + i]!;
-        const m = x !== x || low !== low ? NaN : x > low ? x : low;
-        out[oo + i] = m !== m || bound !== bound ? NaN : m < bound ? m : bound;
-      }
+      for (let i = 0; i < len; i++) out[oo + i] = clip(a[ao + i]!, bound);
     },
   },
   interp: {
