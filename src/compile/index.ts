@@ -15,5 +15,5 @@ export { dumpCpuProgram } from './cpu-dump.js';
 export { CpuExecutor, type CpuStepArrays } from './cpu-executor.js';
 export { ELEMENT_LOOPS, SUM_LOOPS, type ElementLoop, type SumLoop } from './cpu-loops.js';
 export { SCALAR_LOOPS, type ScalarForms } from './cpu-scalar-loops.js';
-export { WebGpuOptimizer, BoundStep, compileWebGpu } from './webgpu-backend.js';
+export { WebGpuOptimizer, BoundStep, compileWebGpu, offsetAlignment } from './webgpu-backend.js';
 export { compileOptimizer, runStepGpu, type CompileOptions, type CpuCompileOptions, type WebGpuCompileOptions } from './compile.js';

@@ -57,11 +57,12 @@ export class WebGpuOptimizer implements CompiledOptimizer<GPUBuffer> {
    */
   async step(tensors: StepTensors<GPUBuffer>, lr: number, step: number): Promise<void> {
     checkStepTensors(this.checked, this.output, tensors, (b) => Math.floor(b.size / 4));
+    checkOffsetAlignment(this.device, tensors.offset ?? 0);
     await withErrorScopes(this.device, { label: this.label }, () => this.#boundFor(tensors).submit(lr, step));
   }
 
   #boundFor(tensors: StepTensors<GPUBuffer>): BoundStep {
-    const key = [tensors.n, tensors.w, tensors.g, tensors.update, ...tensors.slots];
+    const key = [tensors.n, tensors.offset ?? 0, tensors.w, tensors.g, tensors.update, ...tensors.slots];
     const last = this.#last;
     if (last !== undefined && key.length === last.key.length && key.every((k, i) => k === last.key[i])) return last.bound;
     last?.bound.destroy();
@@ -99,7 +100,29 @@ export class WebGpuOptimizer implements CompiledOptimizer<GPUBuffer> {
   }
 }
 
-/** One parameter's buffers bound to the optimizer's kernels. */
+/**
+ * Storage bindings must start at a multiple of the device's minStorageBufferOffsetAlignment
+ * (256 bytes on most devices): an element offset must be a multiple of that over 4 (64 floats).
+ */
+export function offsetAlignment(device: GPUDevice): number {
+  return Math.max(1, device.limits.minStorageBufferOffsetAlignment / 4);
+}
+
+function checkOffsetAlignment(device: GPUDevice, offset: number): void {
+  const alignment = offsetAlignment(device);
+  if (offset % alignment !== 0) {
+    throw new RangeError(
+      `element offset ${offset} is not a multiple of ${alignment}: storage bindings must start at a multiple of the device's`
+        + ` minStorageBufferOffsetAlignment (${device.limits.minStorageBufferOffsetAlignment} bytes)`,
+    );
+  }
+}
+
+/**
+ * One parameter's buffers bound to the optimizer's kernels: elements [offset, offset + n) of each.
+ * Each BoundStep owns its Params uniform, so many of them (other optimizers, other offsets of the
+ * same buffers) can be encoded into one command encoder and submitted together.
+ */
 export class BoundStep {
   readonly shape: StepShape;
   readonly #optimizer: WebGpuOptimizer;
@@ -111,7 +134,9 @@ export class BoundStep {
   constructor(optimizer: WebGpuOptimizer, tensors: StepTensors<GPUBuffer>) {
     const { device, lowered } = optimizer;
     checkStepTensors(optimizer.checked, optimizer.output, tensors, (b) => Math.floor(b.size / 4));
+    checkOffsetAlignment(device, tensors.offset ?? 0);
     const { n } = tensors;
+    const byteOffset = (tensors.offset ?? 0) * 4;
     const maxBinding = device.limits.maxStorageBufferBindingSize;
     if (n * 4 > maxBinding) throw new RangeError(`${n} elements exceed the device's storage binding limit of ${maxBinding} bytes`);
     this.#optimizer = optimizer;
@@ -138,8 +163,9 @@ export class BoundStep {
     this.#launches = kernels.map((kernel, k) => {
       const workgroups = n === 0 ? undefined : launchSize(kernel, grid, n - first, groups);
       if (workgroups === undefined) return undefined;
-      // The vec4 kernel sees the first 4 * floor(n / 4) elements; the others all n.
-      const tensorBytes = kernel.dispatch === 'vectors' ? first * 4 : n * 4;
+      // The vec4 kernel sees the first 4 * floor(n / 4) elements; the others all n (the tail kernel
+      // indexes from `first` inside the same binding), each binding starting at the offset.
+      const size = kernel.dispatch === 'vectors' ? first * 4 : n * 4;
       const resource = (b: BindingRole): GPUBufferBinding => {
         switch (b.role) {
           case 'params':
@@ -147,11 +173,11 @@ export class BoundStep {
           case 'partials':
             return { buffer: this.#partials! };
           case 'slot':
-            return { buffer: tensors.slots[b.index]!, size: tensorBytes };
+            return { buffer: tensors.slots[b.index]!, offset: byteOffset, size };
           case 'update':
-            return { buffer: tensors.update!, size: tensorBytes };
+            return { buffer: tensors.update!, offset: byteOffset, size };
           default:
-            return { buffer: tensors[b.role], size: tensorBytes };
+            return { buffer: tensors[b.role], offset: byteOffset, size };
         }
       };
       const bindGroup = device.createBindGroup({
