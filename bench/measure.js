@@ -126,8 +126,8 @@ export async function gpuAwaitedStepSeconds(device, optimizer, tensors, { reps =
   return (performance.now() - t0) / 1e3 / reps;
 }
 
-/** Seconds per step of the cpu backend (the interpreter) on Float32Arrays, stepped in place. */
-export async function cpuStepSeconds(optimizer, checked, n, { warmup = 1, reps = 3 } = {}) {
+/** Seconds per step of the cpu backend (the plan run chunk by chunk) on Float32Arrays, stepped in place. */
+export async function cpuStepSeconds(optimizer, checked, n, { warmup = 3, reps = 3 } = {}) {
   const tensors = {
     n,
     w: normals(n, 3),
@@ -140,6 +140,19 @@ export async function cpuStepSeconds(optimizer, checked, n, { warmup = 1, reps =
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
     await optimizer.step(tensors, 0.01, r + 2);
+    times.push((performance.now() - t0) / 1e3);
+  }
+  return median(times);
+}
+
+/** Seconds per call of the reference interpreter runStep (what the cpu backend ran before its fast path). */
+export function interpreterStepSeconds(runStep, checked, n, { reps = 3 } = {}) {
+  const inputs = { w: normals(n, 3), g: normals(n, 4, 1e-3), lr: 0.01, step: 1, slots: checked.signature.slots.map((_, i) => normals(n, 5 + i, 1e-3)) };
+  runStep(checked, inputs);
+  const times = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    runStep(checked, inputs);
     times.push((performance.now() - t0) / 1e3);
   }
   return median(times);

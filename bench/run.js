@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
-  cpuCopySeconds, cpuStepSeconds, gpuAwaitedStepSeconds, gpuCopySeconds, gpuCpuLoad, gpuStepSeconds, gpuTensors, median,
+  cpuCopySeconds, cpuStepSeconds, gpuAwaitedStepSeconds, gpuCopySeconds, gpuCpuLoad, gpuStepSeconds, gpuTensors, interpreterStepSeconds, median,
 } from './measure.js';
 import { analysisNotes, resultsMarkdown } from './report.js';
 
@@ -17,7 +17,7 @@ if (!existsSync(join(dist, 'compile', 'index.js'))) {
   console.error('bench: dist/ is missing; run `npm run bench`, which builds first, or `npm run build`');
   process.exit(1);
 }
-const { parseOptimizer } = await import(join(dist, 'dsl', 'index.js'));
+const { parseOptimizer, runStep } = await import(join(dist, 'dsl', 'index.js'));
 const { compileOptimizer } = await import(join(dist, 'compile', 'index.js'));
 const { acquireWebGpu, releaseGpu } = await import(join(dist, 'gpu', 'index.js'));
 
@@ -73,7 +73,7 @@ for (const program of PROGRAMS) {
     console.log(`${program.name} n=${n} webgpu ${(seconds * 1e3).toFixed(2)} ms`);
 
     const cpuOptimizer = await compiled(checked, { backend: 'cpu', output: 'weight' });
-    const cpuSeconds = await cpuStepSeconds(cpuOptimizer, checked, n, { reps: n > SIZES[0] ? 3 : 5 });
+    const cpuSeconds = await cpuStepSeconds(cpuOptimizer, checked, n, { reps: n > SIZES[0] ? 5 : 15 });
     rows.push({ program: program.name, n, backend: 'cpu', seconds: cpuSeconds, bytes, copySeconds: copy.cpu });
     console.log(`${program.name} n=${n} cpu ${(cpuSeconds * 1e3).toFixed(2)} ms`);
   }
@@ -104,6 +104,13 @@ async function compare(checked, n, variants, rounds = 5) {
   return Object.fromEntries(Object.keys(variants).map((name, k) => [name, median(times[k])]));
 }
 
+/** Loops per chunk of the cpu backend's step in `weight` mode: one per node, one per copied output, w -= update. */
+async function cpuLoops(checked) {
+  const { program } = await compiled(checked, { backend: 'cpu', output: 'weight' });
+  return [...program.passes, program.final].reduce((sum, pass) => sum + pass.instructions.length + pass.reductions.length, 0)
+    + program.outputs.copies.length + 1;
+}
+
 async function single(checked, n, options, measure, timing) {
   const optimizer = await compiled(checked, { backend: 'webgpu', device, output: 'weight', ...options });
   const { tensors, destroy } = gpuTensors(device, checked, n);
@@ -127,6 +134,9 @@ const experiments = {
   tinyAwaited: await single(lion, 1024, {}, gpuAwaitedStepSeconds, { reps: 100 }),
   awaited1M: await single(lion, SIZES[0], {}, gpuAwaitedStepSeconds, { reps: 20 }),
   lionBytes: floorBytes(lion, big, 'weight'),
+  // The reference interpreter on 1M elements: the cpu backend's speed before its fast path.
+  interpreter: { adamw: interpreterStepSeconds(runStep, adamw, SIZES[0]), lion: interpreterStepSeconds(runStep, lion, SIZES[0]) },
+  cpuLoops: { adamw: await cpuLoops(adamw), lion: await cpuLoops(lion) },
 };
 gpu.health.throwIfFailed();
 await releaseGpu();
