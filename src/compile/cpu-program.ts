@@ -96,7 +96,9 @@ export function cpuProgram(plan: KernelPlan, output: OutputMode): CpuProgram {
   if (output !== 'weight') destinations.push({ to: tensors - 1, node: plan.update });
   const roots = [plan.update, ...destinations.map((d) => d.node)];
   builder.emit(roots, true);
-  const copies = destinations.flatMap(({ to, node }) => (builder.writeInPlace(node, to) ? [] : [{ to, from: builder.registerOf(node) }]));
+  // Decide every in-place write first: one moves its node's register, which copies then read from.
+  const inPlace = destinations.map(({ to, node }) => builder.writeInPlace(node, to));
+  const copies = destinations.flatMap(({ to, node }, k) => (inPlace[k] ? [] : [{ to, from: builder.registerOf(node) }]));
   buffers = Math.max(buffers, builder.buffers);
   return {
     plan,

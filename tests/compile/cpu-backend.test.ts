@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  BINARY_OP_NAMES, buildOptimizer, checkOptimizer, ErrorSink, OP_NAMES, OPS, parseOptimizer, printProgram, Rng, runStep,
-  type CheckedOptimizer, type OpName, type OpSpec, type StepInputs,
+  BINARY_OP_NAMES, NO_POS, buildOptimizer, checkOptimizer, ErrorSink, OP_NAMES, OPS, parseOptimizer, printProgram, Rng, runStep,
+  type Assign, type CheckedOptimizer, type OpName, type OpSpec, type Program, type StepInputs,
 } from '../../src/dsl/index.js';
 import { compileOptimizer, CPU_CHUNK, CpuOptimizer, lowerOptimizer, type OutputMode } from '../../src/compile/index.js';
 import { bitsOf, cpuOptimizer, stepArrays } from './cpu-helpers.js';
@@ -19,8 +19,19 @@ function vector(rng: Rng, n: number, specials: number): Float32Array {
   );
 }
 
-function randomChecked(seeds: readonly number[], params: readonly string[]): { checked: CheckedOptimizer; text: string } {
-  const program = buildOptimizer(seeds.map((s) => Rng.fromSeed(s)), { params });
+/**
+ * A random program; with `aliases`, statements like `m = v` or `update = g` are appended, so that
+ * outputs share values with each other and with the step's own tensors (the writes' hard cases).
+ */
+function randomChecked(seeds: readonly number[], params: readonly string[], aliases = 0): { checked: CheckedOptimizer; text: string } {
+  const generated = buildOptimizer(seeds.map((s) => Rng.fromSeed(s)), { params });
+  const rng = Rng.fromSeed(aliases);
+  const readable = [...new Set([...params, ...generated.body.map((a) => a.target)])];
+  const targets = ['update', ...params.filter((p) => !['w', 'g', 'lr', 'step'].includes(p))];
+  const copies: Assign[] = aliases === 0 ? [] : targets
+    .filter(() => rng.chance(0.5))
+    .map((target) => ({ kind: 'assign', target, value: { kind: 'name', id: rng.pick(readable), pos: NO_POS }, pos: NO_POS }));
+  const program: Program = { ...generated, body: [...generated.body, ...copies] };
   const text = printProgram(program);
   return { checked: checkOptimizer(program, new ErrorSink('<generated>', text)), text };
 }
@@ -36,14 +47,15 @@ describe('cpu backend against runStep', () => {
     const arbitrary = fc.record({
       params: fc.constantFrom(...SIGNATURES),
       seeds: fc.array(fc.integer(), { minLength: 1, maxLength: 10 }),
+      aliases: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 1000 })),
       n: SIZES,
       seed: fc.integer(),
       specials: fc.constantFrom(0, 0.02, 0.3),
       output: fc.constantFrom<OutputMode>('update', 'weight', 'both'),
     });
     await fc.assert(
-      fc.asyncProperty(arbitrary, async ({ params, seeds, n, seed, specials, output }) => {
-        const { checked, text } = randomChecked(seeds, params);
+      fc.asyncProperty(arbitrary, async ({ params, seeds, aliases, n, seed, specials, output }) => {
+        const { checked, text } = randomChecked(seeds, params, aliases);
         const optimizer = new CpuOptimizer(lowerOptimizer(checked, { output }));
         const rng = Rng.fromSeed(seed);
         let reference: StepInputs = { w: vector(rng, n, specials), g: new Float32Array(n), lr: 0.01, step: 1, slots: checked.signature.slots.map(() => vector(rng, n, specials)) };
@@ -152,6 +164,7 @@ describe('cpu backend outputs', () => {
     ['the update is the weight', 'def f(w, g, m, lr):\n    update = w\n    m = w\n    return update, m\n'],
     ['scalar update and state', 'def f(w, g, m, lr, step):\n    update = lr * 0.5\n    m = step + lr\n    return update, m\n'],
     ['a node in two outputs', 'def f(w, g, m, v, lr):\n    m = interp(g, m, 0.9)\n    update = m\n    v = m\n    return update, m, v\n'],
+    ['a node in two outputs, in place in the second only', 'def f(w, g, m, v, lr):\n    old = m\n    m = interp(g, m, 0.9)\n    v = m\n    update = m + old\n    return update, m, v\n'],
     ['the old state read after the new is made', 'def f(w, g, m, lr):\n    old = m\n    m = interp(g, m, 0.9)\n    update = m + old\n    return update, m\n'],
     ['reductions of reductions', 'def f(w, g, m, lr):\n    m = interp(g, m, 0.9)\n    c = clip_by_norm(m, rms(g) + mean(w))\n    update = c * cosine_sim(g, m) * lr\n    return update, m\n'],
   ];
