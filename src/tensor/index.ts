@@ -2,7 +2,9 @@
 export type { Activation, Tensor, TensorBackend } from './types.js';
 export { CpuTensorBackend } from './cpu-backend.js';
 export { WebGpuTensorBackend, type WebGpuBackendOptions } from './webgpu-backend.js';
-export { DEFAULT_MATMUL_TILE, kernelSources, type KernelName, type MatmulTile } from './webgpu-kernels.js';
+export {
+  GPU_MATMUL_TILES, SOFTWARE_MATMUL_TILES, defaultMatmulTiles, kernelSources, type KernelName, type MatmulTile, type MatmulTiles,
+} from './webgpu-kernels.js';
 export { createTensorBackend } from './create-backend.js';
 export { Tape, type TapeNode } from './tape.js';
 export {

@@ -9,13 +9,13 @@ import {
 } from './op-shapes.js';
 import type { Activation, Tensor, TensorBackend } from './types.js';
 import { checkBounds, matrixSize, readStride, storedBatch, viewSpan } from './views.js';
-import { DEFAULT_MATMUL_TILE, compileKernels, type KernelName, type MatmulTile } from './webgpu-kernels.js';
+import { compileKernels, defaultMatmulTiles, type KernelName, type MatmulTiles } from './webgpu-kernels.js';
 
 type T = Tensor<GPUBuffer>;
 
 export interface WebGpuBackendOptions {
-  /** The matmul tile; default DEFAULT_MATMUL_TILE. */
-  readonly matmulTile?: MatmulTile;
+  /** The matmul tiles; default defaultMatmulTiles(device). */
+  readonly matmulTiles?: MatmulTiles;
 }
 
 const bitsView = new DataView(new ArrayBuffer(4));
@@ -27,7 +27,7 @@ function f32Bits(x: number): number {
 export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
   readonly name = 'webgpu';
   readonly device: GPUDevice;
-  readonly matmulTile: MatmulTile;
+  readonly matmulTiles: MatmulTiles;
   readonly #kernels: Record<KernelName, Kernel>;
   readonly #recorder: GpuRecorder;
   readonly #arena: Arena<GPUBuffer>;
@@ -36,14 +36,14 @@ export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
 
   /** Compiles every kernel for `device`, then returns the backend. */
   static async create(device: GPUDevice, options: WebGpuBackendOptions = {}): Promise<WebGpuTensorBackend> {
-    const tile = options.matmulTile ?? DEFAULT_MATMUL_TILE;
-    return new WebGpuTensorBackend(device, await compileKernels(device, tile), tile);
+    const tiles = options.matmulTiles ?? defaultMatmulTiles(device);
+    return new WebGpuTensorBackend(device, await compileKernels(device, tiles), tiles);
   }
 
-  private constructor(device: GPUDevice, kernels: Record<KernelName, Kernel>, tile: MatmulTile) {
+  private constructor(device: GPUDevice, kernels: Record<KernelName, Kernel>, tiles: MatmulTiles) {
     this.device = device;
     this.#kernels = kernels;
-    this.matmulTile = tile;
+    this.matmulTiles = tiles;
     this.#recorder = new GpuRecorder(device);
     this.#arena = new Arena((length) => this.#createBuffer(length, 'tensor arena'), (b) => b.destroy());
   }
@@ -123,9 +123,10 @@ export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
     const out = this.#output(options.out, batch, M, N);
     a = this.#apart(a, out);
     b = this.#apart(b, out);
-    const kernel = this.#kernels[`matmul_${transA ? 't' : 'n'}${transB ? 't' : 'n'}`];
+    const width = N <= this.matmulTiles.narrow.tileN ? 'narrow' : 'wide';
+    const tile = this.matmulTiles[width];
+    const kernel = this.#kernels[`matmul_${transA ? 't' : 'n'}${transB ? 't' : 'n'}_${width}`];
     const params = [M, N, K, a.offset, readStride(a), b.offset, readStride(b), out.offset, out.batchStride];
-    const tile = this.matmulTile;
     this.#recorder.dispatch(kernel, [a.storage, b.storage, out.storage], params, Math.ceil(N / tile.tileN), Math.ceil(M / tile.tileM), batch);
     return out;
   }

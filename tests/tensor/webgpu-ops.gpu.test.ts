@@ -1,7 +1,7 @@
 // Every webgpu kernel against the cpu backend on random shapes (past the tile sizes), transposes, broadcasts, offsets, gaps and awkward values.
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CpuTensorBackend, WebGpuTensorBackend } from '../../src/tensor/index.js';
+import { CpuTensorBackend, GPU_MATMUL_TILES, SOFTWARE_MATMUL_TILES, WebGpuTensorBackend } from '../../src/tensor/index.js';
 import { describeGpu } from '../gpu/gpu-context.js';
 import { describeMismatches, mismatches, type Tolerance } from './compare.js';
 import { elementwiseCaseArb, matmulCaseArb, reductionCaseArb, runCase, type OpCase } from './op-cases.js';
@@ -24,32 +24,43 @@ function toleranceFor(c: OpCase): Tolerance {
 }
 
 await describeGpu('webgpu tensor ops against the cpu backend', (gpu) => {
+  // The device's default tiles, and the other set: llvmpipe checks the hardware tiles' WGSL too.
   let backend: WebGpuTensorBackend;
+  let other: WebGpuTensorBackend;
   beforeAll(async () => {
     backend = await WebGpuTensorBackend.create(gpu.device);
+    const tiles = backend.matmulTiles === GPU_MATMUL_TILES ? SOFTWARE_MATMUL_TILES : GPU_MATMUL_TILES;
+    other = await WebGpuTensorBackend.create(gpu.device, { matmulTiles: tiles });
   });
-  afterAll(() => backend.destroy());
+  afterAll(() => {
+    backend.destroy();
+    other.destroy();
+  });
 
-  async function expectMatchesCpu(c: OpCase): Promise<void> {
-    const [got, want] = await Promise.all([runCase(backend, c), runCase(cpu, c)]);
+  async function expectMatchesCpu(c: OpCase, on: WebGpuTensorBackend): Promise<void> {
+    const [got, want] = await Promise.all([runCase(on, c), runCase(cpu, c)]);
     got.forEach((g, k) => {
       expect(describeMismatches(`${c.name} result ${k}`, mismatches(g, want[k]!, toleranceFor(c)))).toBeUndefined();
     });
   }
 
-  it('matmul: shapes up to 80 (tiles of 32), transposes, broadcasts, offsets and shared storage', async () => {
-    await fc.assert(fc.asyncProperty(matmulCaseArb(80), expectMatchesCpu), { numRuns: 120 });
+  it('matmul: shapes up to 80 (past the 64-wide tiles), transposes, broadcasts, offsets and shared storage', async () => {
+    await fc.assert(fc.asyncProperty(matmulCaseArb(80), (c) => expectMatchesCpu(c, backend)), { numRuns: 120 });
+  });
+
+  it('matmul with the other tile set', async () => {
+    await fc.assert(fc.asyncProperty(matmulCaseArb(80), (c) => expectMatchesCpu(c, other)), { numRuns: 40 });
   });
 
   it('elementwise ops on normal values', async () => {
-    await fc.assert(fc.asyncProperty(elementwiseCaseArb(false), expectMatchesCpu), { numRuns: 120 });
+    await fc.assert(fc.asyncProperty(elementwiseCaseArb(false), (c) => expectMatchesCpu(c, backend)), { numRuns: 120 });
   });
 
   it('elementwise ops on ±0, tiny, huge, ±Inf and NaN', async () => {
-    await fc.assert(fc.asyncProperty(elementwiseCaseArb(true), expectMatchesCpu), { numRuns: 200 });
+    await fc.assert(fc.asyncProperty(elementwiseCaseArb(true), (c) => expectMatchesCpu(c, backend)), { numRuns: 200 });
   });
 
   it('reductions and the classification loss', async () => {
-    await fc.assert(fc.asyncProperty(reductionCaseArb(), expectMatchesCpu), { numRuns: 120 });
+    await fc.assert(fc.asyncProperty(reductionCaseArb(), (c) => expectMatchesCpu(c, backend)), { numRuns: 120 });
   });
 });
