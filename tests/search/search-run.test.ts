@@ -76,17 +76,47 @@ describe('symevo search', () => {
   }, 180_000);
 });
 
+/** Spawns a search and resolves once `lines` evaluations are journaled. */
+async function startSearch(dir: string, budget: number, lines: number, env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, ['bin/symevo.js', 'search', '--space', SPACE, '--out', dir, '--backend', 'cpu', '--workers', '1', '--budget', String(budget)], {
+    stdio: 'ignore',
+    env: { ...process.env, ...env },
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  for (let i = 0; i < 600; i++) {
+    if (existsSync(join(dir, 'events.jsonl')) && journal(dir).length >= lines) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { child, exited };
+}
+
+describe('stopping a search', () => {
+  it('checkpoints and exits with 130 on SIGINT, and resume finishes the budget', async () => {
+    const dir = join(root, 'interrupted');
+    const { child, exited } = await startSearch(dir, 40, 6);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(existsSync(join(dir, 'checkpoint.json'))).toBe(true);
+    expect(existsSync(join(dir, 'engine.lock'))).toBe(false);
+    expect(symevo(['resume', dir]).code).toBe(0);
+    expect(new Set(journal(dir).map((l) => l.id)).size).toBe(40);
+  }, 180_000);
+
+  it('records a batch that hangs past the timeout twice as timeout', () => {
+    const dir = join(root, 'hang');
+    const r = search(dir, ['--batch-timeout', '2'], { SYMEVO_TEST_HOOKS: '1', SYMEVO_TEST_HANG_IDS: '7' });
+    expect(r.code).toBe(0);
+    const lines = journal(dir);
+    expect(lines.find((l) => l.id === 7)?.status).toBe('timeout');
+    expect(new Set(lines.map((l) => l.id)).size).toBe(24);
+  }, 180_000);
+});
+
 describe('symevo resume after kill -9', () => {
   it('loses no journaled evaluation and counts none twice', async () => {
     const dir = join(root, 'killed');
-    const child = spawn(process.execPath, ['bin/symevo.js', 'search', '--space', SPACE, '--out', dir, '--backend', 'cpu', '--workers', '1', '--budget', '40'], {
-      stdio: 'ignore',
-    });
-    // Kill the supervisor and its engine once some evaluations are journaled.
-    for (let i = 0; i < 600; i++) {
-      if (existsSync(join(dir, 'events.jsonl')) && journal(dir).length >= 8) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    // Kill the supervisor (its engine then stops on its own) once some evaluations are journaled.
+    const { child } = await startSearch(dir, 40, 8);
     child.kill('SIGKILL');
     const before = journal(dir).map((l) => l.id);
     expect(before.length).toBeGreaterThanOrEqual(8);
