@@ -2,7 +2,7 @@
 import { BufferUsage, MapMode, STORAGE_USAGE } from '../gpu/index.js';
 import { Arena } from './arena.js';
 import { GpuRecorder, type Kernel } from './gpu-recorder.js';
-import { ELEMENTWISE_WORKGROUP } from './kernels/elementwise-wgsl.js';
+import { ADD_BIAS_ROWS_WORKGROUP, ELEMENTWISE_WORKGROUP } from './kernels/elementwise-wgsl.js';
 import { SUM_ROWS_WORKGROUP } from './kernels/reduce-wgsl.js';
 import {
   addBiasShape, classificationShape, elementwiseShape, markNonFiniteShape, matmulShape, meanShape, sumRowsShape,
@@ -126,7 +126,7 @@ export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
     const width = N <= this.matmulTiles.narrow.tileN ? 'narrow' : 'wide';
     const tile = this.matmulTiles[width];
     const kernel = this.#kernels[`matmul_${transA ? 't' : 'n'}${transB ? 't' : 'n'}_${width}`];
-    const params = [M, N, K, a.offset, readStride(a), b.offset, readStride(b), out.offset, out.batchStride];
+    const params = [M, N, K, a.offset, readStride(a), b.offset, readStride(b), out.offset, outStride(out)];
     this.#recorder.dispatch(kernel, [a.storage, b.storage, out.storage], params, Math.ceil(N / tile.tileN), Math.ceil(M / tile.tileM), batch);
     return out;
   }
@@ -136,7 +136,7 @@ export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
     const y = this.#output(out, batch, a.rows, a.cols);
     a = this.#apart(a, y);
     b = this.#apart(b, y);
-    this.#map(this.#kernels.add, [a.storage, b.storage, y.storage], a, b, y, batch);
+    this.#map('add', [a.storage, b.storage, y.storage], a, b, y, batch);
     return y;
   }
 
@@ -145,9 +145,16 @@ export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
     const y = this.#output(out, batch, x.rows, x.cols);
     x = this.#apart(x, y);
     bias = this.#apart(bias, y);
-    const n = matrixSize(x);
-    const params = [n, x.cols, x.offset, readStride(x), bias.offset, readStride(bias), y.offset, y.batchStride];
-    this.#recorder.dispatch(this.#kernels.add_bias, [x.storage, bias.storage, y.storage], params, Math.ceil(n / ELEMENTWISE_WORKGROUP), batch);
+    const buffers = [x.storage, bias.storage, y.storage];
+    const biasAt = [bias.offset, readStride(bias)];
+    if (inQuads(x.cols, x, y)) {
+      const params = [x.rows, x.cols / 4, x.offset / 4, readStride(x) / 4, ...biasAt, y.offset / 4, outStride(y) / 4];
+      this.#recorder.dispatch(this.#kernels.add_bias_v4, buffers, params, Math.ceil(x.rows / ADD_BIAS_ROWS_WORKGROUP), batch);
+    } else {
+      const n = matrixSize(x);
+      const params = [n, x.cols, x.offset, readStride(x), ...biasAt, y.offset, outStride(y)];
+      this.#recorder.dispatch(this.#kernels.add_bias, buffers, params, Math.ceil(n / ELEMENTWISE_WORKGROUP), batch);
+    }
     return y;
   }
 
@@ -155,8 +162,11 @@ export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
     const batch = sumRowsShape(input(dy, 'sumRows dy'), out);
     const y = this.#output(out, batch, 1, dy.cols);
     dy = this.#apart(dy, y);
-    const params = [dy.rows, dy.cols, dy.offset, readStride(dy), y.offset, y.batchStride];
-    this.#recorder.dispatch(this.#kernels.sum_rows, [dy.storage, y.storage], params, Math.ceil(dy.cols / SUM_ROWS_WORKGROUP), batch);
+    const v4 = inQuads(dy.cols, dy);
+    const q = v4 ? 4 : 1;
+    const params = [dy.rows, dy.cols / q, dy.offset / q, readStride(dy) / q, y.offset, outStride(y)];
+    const kernel = this.#kernels[v4 ? 'sum_rows_v4' : 'sum_rows'];
+    this.#recorder.dispatch(kernel, [dy.storage, y.storage], params, Math.ceil(dy.cols / q / SUM_ROWS_WORKGROUP), batch);
     return y;
   }
 
@@ -164,7 +174,7 @@ export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
     const batch = elementwiseShape('activation', input(x, 'activation x'), undefined, out);
     const y = this.#output(out, batch, x.rows, x.cols);
     x = this.#apart(x, y);
-    this.#map(this.#kernels[`act_${kind}`], [x.storage, y.storage], x, undefined, y, batch);
+    this.#map(`act_${kind}`, [x.storage, y.storage], x, undefined, y, batch);
     return y;
   }
 
@@ -173,7 +183,7 @@ export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
     const dx = this.#output(out, batch, x.rows, x.cols);
     x = this.#apart(x, dx);
     dy = this.#apart(dy, dx);
-    this.#map(this.#kernels[`act_grad_${kind}`], [x.storage, dy.storage, dx.storage], x, dy, dx, batch);
+    this.#map(`act_grad_${kind}`, [x.storage, dy.storage, dx.storage], x, dy, dx, batch);
     return dx;
   }
 
@@ -198,7 +208,7 @@ export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
     const batch = meanShape(input(x, 'mean x'), out);
     const y = this.#output(out, batch, 1, 1);
     x = this.#apart(x, y);
-    const params = [matrixSize(x), x.offset, readStride(x), y.offset, y.batchStride, 0];
+    const params = [matrixSize(x), x.offset, readStride(x), y.offset, outStride(y), 0];
     this.#recorder.dispatch(this.#kernels.mean, [x.storage, y.storage], params, batch);
     return y;
   }
@@ -206,7 +216,7 @@ export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
   markNonFinite(value: T, step: number, divergedAt: T): void {
     const batch = markNonFiniteShape(input(value, 'markNonFinite value'), step, input(divergedAt, 'divergedAt'));
     value = this.#apart(value, divergedAt);
-    const params = [matrixSize(value), value.offset, readStride(value), divergedAt.offset, divergedAt.batchStride, f32Bits(step)];
+    const params = [matrixSize(value), value.offset, readStride(value), divergedAt.offset, outStride(divergedAt), f32Bits(step)];
     this.#recorder.dispatch(this.#kernels.mark_non_finite, [value.storage, divergedAt.storage], params, batch);
   }
 
@@ -215,10 +225,13 @@ export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
   }
 
   /** An elementwise kernel over replicas: a at a_*, b (when given) at b_*, y at o_*. */
-  #map(kernel: Kernel, buffers: readonly GPUBuffer[], a: T, b: T | undefined, y: T, batch: number): void {
+  #map(name: 'add' | `act_${Activation}` | `act_grad_${Activation}`, buffers: readonly GPUBuffer[], a: T, b: T | undefined, y: T, batch: number): void {
     const n = matrixSize(a);
-    const params = [n, a.offset, readStride(a), b?.offset ?? 0, b === undefined ? 0 : readStride(b), y.offset, y.batchStride];
-    this.#recorder.dispatch(kernel, buffers, params, Math.ceil(n / ELEMENTWISE_WORKGROUP), batch);
+    const v4 = b === undefined ? inQuads(n, a, y) : inQuads(n, a, b, y);
+    const q = v4 ? 4 : 1;
+    const params = [n, a.offset, readStride(a), b?.offset ?? 0, b === undefined ? 0 : readStride(b), y.offset, outStride(y)].map((v) => v / q);
+    const kernel = this.#kernels[v4 ? (`${name}_v4` as const) : name];
+    this.#recorder.dispatch(kernel, buffers, params, Math.ceil(n / q / ELEMENTWISE_WORKGROUP), batch);
   }
 
   /** `t`, or a copy of its elements in arena storage when it shares storage with the output `out`. */
@@ -257,6 +270,17 @@ export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
     if (list === undefined) this.#staging.set(size, (list = []));
     list.push(buffer);
   }
+}
+
+/** The replica stride an op writes `out` with (0 when it has one replica, so any stride will do). */
+function outStride(out: T): number {
+  return out.batch === 1 ? 0 : out.batchStride;
+}
+
+/** True when `n` and every view's offset and replica stride are multiples of 4, so vec4 kernels can read them. */
+function inQuads(n: number, ...views: readonly T[]): boolean {
+  if (n % 4 !== 0) return false;
+  return views.every((t) => t.offset % 4 === 0 && readStride(t) % 4 === 0);
 }
 
 /** Checks that `t` lies inside its buffer and returns it. */

@@ -1,9 +1,9 @@
 // The webgpu backend's kernels by name: WGSL text per name, all compiled up front through the device's pipeline cache.
 import { pipelineCacheFor } from '../gpu/index.js';
 import type { Kernel } from './gpu-recorder.js';
-import { activationGradWgsl, activationWgsl, addBiasWgsl, addWgsl } from './kernels/elementwise-wgsl.js';
+import { activationGradWgsl, activationWgsl, addBiasVec4Wgsl, addBiasWgsl, addWgsl } from './kernels/elementwise-wgsl.js';
 import { checkMatmulConfig, matmulWgsl, type MatmulConfig } from './kernels/matmul-wgsl.js';
-import { markNonFiniteWgsl, meanWgsl, sumRowsWgsl } from './kernels/reduce-wgsl.js';
+import { markNonFiniteWgsl, meanWgsl, sumRowsVec4Wgsl, sumRowsWgsl } from './kernels/reduce-wgsl.js';
 import { classificationStatsWgsl, softmaxCrossEntropyWgsl } from './kernels/softmax-wgsl.js';
 import type { Activation } from './types.js';
 
@@ -46,8 +46,8 @@ const ACTIVATIONS: readonly Activation[] = ['relu', 'tanh', 'gelu'];
 
 export type KernelName =
   | `matmul_${'n' | 't'}${'n' | 't'}_${'wide' | 'narrow'}`
-  | 'add' | 'add_bias' | `act_${Activation}` | `act_grad_${Activation}`
-  | 'sum_rows' | 'mean' | 'mark_non_finite' | 'softmax_ce' | 'class_stats';
+  | `${'add' | 'add_bias' | `act_${Activation}` | `act_grad_${Activation}` | 'sum_rows'}${'' | '_v4'}`
+  | 'mean' | 'mark_non_finite' | 'softmax_ce' | 'class_stats';
 
 /** WGSL source of every kernel. */
 export function kernelSources(tiles: MatmulTiles): Record<KernelName, string> {
@@ -60,14 +60,19 @@ export function kernelSources(tiles: MatmulTiles): Record<KernelName, string> {
     }
   }
   for (const kind of ACTIVATIONS) {
-    sources[`act_${kind}`] = activationWgsl(kind);
-    sources[`act_grad_${kind}`] = activationGradWgsl(kind);
+    sources[`act_${kind}`] = activationWgsl(kind, false);
+    sources[`act_${kind}_v4`] = activationWgsl(kind, true);
+    sources[`act_grad_${kind}`] = activationGradWgsl(kind, false);
+    sources[`act_grad_${kind}_v4`] = activationGradWgsl(kind, true);
   }
   return {
     ...sources,
-    add: addWgsl(),
+    add: addWgsl(false),
+    add_v4: addWgsl(true),
     add_bias: addBiasWgsl(),
+    add_bias_v4: addBiasVec4Wgsl(),
     sum_rows: sumRowsWgsl(),
+    sum_rows_v4: sumRowsVec4Wgsl(),
     mean: meanWgsl(),
     mark_non_finite: markNonFiniteWgsl(),
     softmax_ce: softmaxCrossEntropyWgsl(),

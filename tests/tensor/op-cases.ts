@@ -32,6 +32,8 @@ export interface OpCase {
   readonly inputs: readonly InputSpec[];
   /** Every input in one storage, one after another (as parameters in a flat buffer). */
   readonly shared: boolean;
+  /** Offsets and replica strides rounded up to multiples of 4 (so the vec4 kernels run). */
+  readonly aligned?: boolean;
   /** Where to put `out` when the op takes one, or undefined to let the arena provide it. */
   readonly out: { readonly rows: number; readonly cols: number; readonly placement: Placement } | undefined;
   readonly seed: number;
@@ -53,13 +55,14 @@ export function layoutOf(c: OpCase): { readonly lengths: readonly number[]; read
   const lengths: number[] = [];
   const slots: number[] = [];
   let sharedEnd = 0;
+  const quad = (n: number) => (c.aligned ? Math.ceil(n / 4) * 4 : n);
   for (const spec of c.inputs) {
     const size = spec.rows * spec.cols;
     const stored = spec.broadcast ? 1 : spec.batch;
-    const batchStride = spec.broadcast ? 0 : size + spec.placement.gap;
+    const batchStride = spec.broadcast ? 0 : quad(size + spec.placement.gap);
     const span = stored === 1 ? size : (stored - 1) * batchStride + size;
     const base = c.shared ? sharedEnd : 0;
-    const offset = base + spec.placement.offset;
+    const offset = quad(base + spec.placement.offset);
     const oneForm = spec.broadcast && !spec.placement.strideZero;
     views.push({ offset, batch: oneForm ? 1 : spec.batch, batchStride: oneForm ? size : batchStride, rows: spec.rows, cols: spec.cols });
     slots.push(c.shared ? 0 : lengths.length);
@@ -100,9 +103,11 @@ export async function runCase<S>(backend: TensorBackend<S>, c: OpCase): Promise<
     const { rows, cols, placement } = c.out;
     // The op's batch: the largest of its inputs' (a broadcast input may say batch K with stride 0).
     const batch = Math.max(...views.map((v) => v.batch));
-    const batchStride = rows * cols + placement.gap;
-    outStorage = backend.allocate(placement.offset + batch * batchStride + 2);
-    out = { storage: outStorage, offset: placement.offset, batch, batchStride, rows, cols };
+    const quad = (n: number) => (c.aligned ? Math.ceil(n / 4) * 4 : n);
+    const batchStride = quad(rows * cols + placement.gap);
+    const offset = quad(placement.offset);
+    outStorage = backend.allocate(offset + batch * batchStride + 2);
+    out = { storage: outStorage, offset, batch, batchStride, rows, cols };
   }
   try {
     const results = c.run(backend, inputs, out);
@@ -136,7 +141,11 @@ const common = {
   shared: fc.boolean(),
   seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
   outPlacement: fc.option(placementArb, { nil: undefined }),
+  aligned: fc.boolean(),
 };
+
+/** `cols` rounded up to a multiple of 4 when the case is aligned. */
+const quadCols = (cols: number, aligned: boolean) => (aligned ? Math.ceil(cols / 4) * 4 : cols);
 
 /** matmul over random shapes up to `maxDim` (past the GPU tile sizes), transposes and broadcasts. */
 export function matmulCaseArb(maxDim: number): fc.Arbitrary<OpCase> {
@@ -176,7 +185,8 @@ export function elementwiseCaseArb(awkward: boolean): fc.Arbitrary<OpCase> {
     rows: dims(1, 40), cols: dims(1, 40),
     broadcast: fc.constantFrom<readonly [boolean, boolean]>([false, false], [true, false], [false, true]),
     a: placementArb, b: placementArb, ...common,
-  }).map((p) => {
+  }).map((raw) => {
+    const p = { ...raw, cols: quadCols(raw.cols, raw.aligned) };
     const x = input(p.batch, p.rows, p.cols, p.broadcast[0], p.a, values);
     const second = p.op === 'addBias' ? input(p.batch, 1, p.cols, p.broadcast[1], p.b, values) : input(p.batch, p.rows, p.cols, p.broadcast[1], p.b, values);
     const kind = p.kind;
@@ -198,6 +208,7 @@ export function elementwiseCaseArb(awkward: boolean): fc.Arbitrary<OpCase> {
       shared: p.shared,
       out: p.outPlacement && { rows: p.rows, cols: p.cols, placement: p.outPlacement },
       seed: p.seed,
+      aligned: p.aligned,
     };
   });
 }
@@ -226,7 +237,8 @@ export function reductionCaseArb(): fc.Arbitrary<OpCase> {
     op: fc.constantFrom('sumRows', 'mean', 'softmaxCrossEntropy', 'classificationStats'),
     rows: dims(1, 90), cols: dims(1, 40), broadcast: fc.boolean(), labelsBatched: fc.boolean(),
     a: placementArb, b: placementArb, ...common,
-  }).map((p) => {
+  }).map((raw) => {
+    const p = { ...raw, cols: quadCols(raw.cols, raw.aligned) };
     const x = input(p.batch, p.rows, p.cols, p.broadcast, p.a, (rng) => rng.normal() * 4);
     const labels = input(p.batch, p.rows, 1, !p.labelsBatched, p.b, (rng) => rng.int(p.cols));
     const chosen: Record<string, Pick<OpCase, 'inputs' | 'run' | 'reference' | 'out'>> = {
@@ -255,7 +267,7 @@ export function reductionCaseArb(): fc.Arbitrary<OpCase> {
         reference: ([z, y]) => [stats64(z!, y!)],
       },
     };
-    return { name: `${p.op} [${p.rows}, ${p.cols}]`, ...chosen[p.op]!, shared: p.shared, seed: p.seed };
+    return { name: `${p.op} [${p.rows}, ${p.cols}]`, ...chosen[p.op]!, shared: p.shared, seed: p.seed, aligned: p.aligned };
   });
 }
 

@@ -22,6 +22,28 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 `;
 }
 
+/**
+ * sumRows reading dy as vec4s (cols counts vec4s, x_* too; out stays floats, since a gradient
+ * view inside a flat [K][P] buffer is rarely 4-aligned): one invocation per 4 columns.
+ */
+export function sumRowsVec4Wgsl(): string {
+  return `${paramsStruct(SUM_ROWS_PARAMS)}${storageBindings(['x'], ['out'], ['x'])}
+@compute @workgroup_size(${SUM_ROWS_WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let q = gid.x;
+  if (q >= p.cols) { return; }
+  let base = p.x_offset + gid.y * p.x_stride + q;
+  var sum = vec4<f32>(0.0);
+  for (var i = 0u; i < p.rows; i = i + 1u) { sum = sum + x[base + i * p.cols]; }
+  let o = p.o_offset + gid.y * p.o_stride + 4u * q;
+  out[o] = sum.x;
+  out[o + 1u] = sum.y;
+  out[o + 2u] = sum.z;
+  out[o + 3u] = sum.w;
+}
+`;
+}
+
 /** A tree reduction of `partial` (declared by the kernel) over the workgroup with `op`. */
 function treeReduce(op: (a: string, b: string) => string): string {
   return `  workgroupBarrier();

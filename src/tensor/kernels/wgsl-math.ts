@@ -22,12 +22,14 @@ export function paramsStruct(fields: readonly string[]): string {
 /**
  * Storage bindings of group 0: inputs read-only, then outputs read_write. Dawn rejects one buffer
  * at two bindings when either is writable, so inputs may share a buffer but an output may not
- * share one with anything (the backend copies such an input aside first).
+ * share one with anything (the backend copies such an input aside first). Names in `vec4` are
+ * arrays of vec4<f32> (their offsets and strides then count vec4s).
  */
-export function storageBindings(inputs: readonly string[], outputs: readonly string[]): string {
+export function storageBindings(inputs: readonly string[], outputs: readonly string[], vec4: readonly string[] = []): string {
+  const type = (n: string) => (vec4.includes(n) ? 'array<vec4<f32>>' : 'array<f32>');
   const lines = [
-    ...inputs.map((n, i) => `@group(0) @binding(${i}) var<storage, read> ${n}: array<f32>;`),
-    ...outputs.map((n, i) => `@group(0) @binding(${inputs.length + i}) var<storage, read_write> ${n}: array<f32>;`),
+    ...inputs.map((n, i) => `@group(0) @binding(${i}) var<storage, read> ${n}: ${type(n)};`),
+    ...outputs.map((n, i) => `@group(0) @binding(${inputs.length + i}) var<storage, read_write> ${n}: ${type(n)};`),
   ];
   return lines.join('\n') + '\n';
 }
