@@ -2,7 +2,7 @@
 import { BufferUsage, MapMode, STORAGE_USAGE } from '../gpu/index.js';
 import { Arena } from './arena.js';
 import { GpuRecorder, type Kernel } from './gpu-recorder.js';
-import { ADD_BIAS_ROWS_WORKGROUP, ELEMENTWISE_WORKGROUP } from './kernels/elementwise-wgsl.js';
+import { ADD_BIAS_QUADS_WORKGROUP, ELEMENTWISE_WORKGROUP } from './kernels/elementwise-wgsl.js';
 import { SUM_ROWS_WORKGROUP } from './kernels/reduce-wgsl.js';
 import {
   addBiasShape, classificationShape, elementwiseShape, markNonFiniteShape, matmulShape, meanShape, sumRowsShape,
@@ -149,7 +149,7 @@ export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
     const biasAt = [bias.offset, readStride(bias)];
     if (inQuads(x.cols, x, y)) {
       const params = [x.rows, x.cols / 4, x.offset / 4, readStride(x) / 4, ...biasAt, y.offset / 4, outStride(y) / 4];
-      this.#recorder.dispatch(this.#kernels.add_bias_v4, buffers, params, Math.ceil(x.rows / ADD_BIAS_ROWS_WORKGROUP), batch);
+      this.#recorder.dispatch(this.#kernels.add_bias_v4, buffers, params, Math.ceil(x.cols / 4 / ADD_BIAS_QUADS_WORKGROUP), batch);
     } else {
       const n = matrixSize(x);
       const params = [n, x.cols, x.offset, readStride(x), ...biasAt, y.offset, outStride(y)];

@@ -112,27 +112,25 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 `;
 }
 
-/** Invocations per workgroup of the vec4 addBias: one per row; grid (⌈rows / 64⌉, batch). */
-export const ADD_BIAS_ROWS_WORKGROUP = 64;
+/** Invocations per workgroup of the vec4 addBias: one per 4 columns; grid (⌈cols / 4 / 16⌉, batch). */
+export const ADD_BIAS_QUADS_WORKGROUP = 16;
 
 /**
  * addBias with x and out read as vec4s (n = rows, cols = vec4s per row; x_*, o_* count vec4s, the
- * bias's b_* floats): one invocation per row walks its vec4s, so no division finds the column.
+ * bias's b_* floats): one invocation per 4 columns loads its 4 bias values once and walks the rows.
  */
 export function addBiasVec4Wgsl(): string {
   return `${paramsStruct(ADD_BIAS_PARAMS)}${storageBindings(['x', 'bias'], ['out'], ['x', 'out'])}
-@compute @workgroup_size(${ADD_BIAS_ROWS_WORKGROUP})
+@compute @workgroup_size(${ADD_BIAS_QUADS_WORKGROUP})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x;
-  if (i >= p.n) { return; }
+  let q = gid.x;
+  if (q >= p.cols) { return; }
   let r = gid.y;
-  let xs = p.x_offset + r * p.x_stride + i * p.cols;
-  let os = p.o_offset + r * p.o_stride + i * p.cols;
-  let bs = p.b_offset + r * p.b_stride;
-  for (var q = 0u; q < p.cols; q = q + 1u) {
-    let j = bs + 4u * q;
-    out[os + q] = x[xs + q] + vec4<f32>(bias[j], bias[j + 1u], bias[j + 2u], bias[j + 3u]);
-  }
+  let j = p.b_offset + r * p.b_stride + 4u * q;
+  let b = vec4<f32>(bias[j], bias[j + 1u], bias[j + 2u], bias[j + 3u]);
+  let xs = p.x_offset + r * p.x_stride + q;
+  let os = p.o_offset + r * p.o_stride + q;
+  for (var i = 0u; i < p.n; i = i + 1u) { out[os + i * p.cols] = x[xs + i * p.cols] + b; }
 }
 `;
 }
