@@ -147,14 +147,24 @@ const common = {
 /** `cols` rounded up to a multiple of 4 when the case is aligned. */
 const quadCols = (cols: number, aligned: boolean) => (aligned ? Math.ceil(cols / 4) * 4 : cols);
 
-/** matmul over random shapes up to `maxDim` (past the GPU tile sizes), transposes and broadcasts. */
-export function matmulCaseArb(maxDim: number): fc.Arbitrary<OpCase> {
-  return fc.record({
-    M: dims(1, maxDim), N: dims(1, maxDim), K: dims(0, maxDim),
-    transA: fc.boolean(), transB: fc.boolean(),
-    broadcast: fc.constantFrom<readonly [boolean, boolean]>([false, false], [true, false], [false, true], [true, true]),
-    a: placementArb, b: placementArb, ...common,
-  }).map((p) => ({
+export interface MatmulCaseParams {
+  readonly M: number;
+  readonly N: number;
+  readonly K: number;
+  readonly transA: boolean;
+  readonly transB: boolean;
+  /** Whether a and b broadcast (one matrix for all replicas). */
+  readonly broadcast: readonly [boolean, boolean];
+  readonly a: Placement;
+  readonly b: Placement;
+  readonly batch: number;
+  readonly shared: boolean;
+  readonly seed: number;
+  readonly outPlacement: Placement | undefined;
+}
+
+export function matmulCase(p: MatmulCaseParams): OpCase {
+  return {
     name: `matmul ${p.M}x${p.K}x${p.N}${p.transA ? ' tA' : ''}${p.transB ? ' tB' : ''}`,
     inputs: [
       input(p.batch, p.transA ? p.K : p.M, p.transA ? p.M : p.K, p.broadcast[0], p.a),
@@ -165,7 +175,17 @@ export function matmulCaseArb(maxDim: number): fc.Arbitrary<OpCase> {
     seed: p.seed,
     run: (backend, [a, b], out) => [backend.matmul(a!, b!, { transA: p.transA, transB: p.transB, ...(out && { out }) })],
     reference: ([a, b]) => [matmul64(a!, b!, p.transA, p.transB)],
-  }));
+  };
+}
+
+/** matmul over random shapes up to `maxDim` (past the GPU tile sizes), transposes and broadcasts. */
+export function matmulCaseArb(maxDim: number): fc.Arbitrary<OpCase> {
+  return fc.record({
+    M: dims(1, maxDim), N: dims(1, maxDim), K: dims(0, maxDim),
+    transA: fc.boolean(), transB: fc.boolean(),
+    broadcast: fc.constantFrom<readonly [boolean, boolean]>([false, false], [true, false], [false, true], [true, true]),
+    a: placementArb, b: placementArb, ...common,
+  }).map(matmulCase);
 }
 
 /** Values that exercise the edges: ±0, tiny, huge, ±Inf and NaN among normal ones. */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CpuTensorBackend, GPU_MATMUL_TILES, SOFTWARE_MATMUL_TILES, WebGpuTensorBackend } from '../../src/tensor/index.js';
 import { describeGpu } from '../gpu/gpu-context.js';
 import { describeMismatches, mismatches, type Tolerance } from './compare.js';
-import { elementwiseCaseArb, matmulCaseArb, reductionCaseArb, runCase, type OpCase } from './op-cases.js';
+import { elementwiseCaseArb, matmulCase, matmulCaseArb, reductionCaseArb, runCase, type OpCase } from './op-cases.js';
 
 const cpu = new CpuTensorBackend();
 
@@ -45,22 +45,36 @@ await describeGpu('webgpu tensor ops against the cpu backend', (gpu) => {
   }
 
   it('matmul: shapes up to 80 (past the 64-wide tiles), transposes, broadcasts, offsets and shared storage', async () => {
-    await fc.assert(fc.asyncProperty(matmulCaseArb(80), (c) => expectMatchesCpu(c, backend)), { numRuns: 120 });
+    await fc.assert(fc.asyncProperty(matmulCaseArb(80), (c) => expectMatchesCpu(c, backend)), { numRuns: 300 });
+  });
+
+  it('matmul on shapes that cross several tiles in every dimension, both tile sets', async () => {
+    const shapes = [[64, 64, 64], [65, 33, 17], [130, 70, 9], [1, 200, 3], [129, 10, 64], [31, 129, 100]] as const;
+    const placement = { offset: 3, gap: 1, strideZero: true };
+    for (const [M, N, K] of shapes) {
+      for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+        const c = matmulCase({
+          M, N, K, transA, transB, broadcast: [true, false], a: placement, b: placement, batch: 3, shared: true, seed: M * N + K, outPlacement: placement,
+        });
+        await expectMatchesCpu(c, backend);
+        await expectMatchesCpu(c, other);
+      }
+    }
   });
 
   it('matmul with the other tile set', async () => {
-    await fc.assert(fc.asyncProperty(matmulCaseArb(80), (c) => expectMatchesCpu(c, other)), { numRuns: 40 });
+    await fc.assert(fc.asyncProperty(matmulCaseArb(80), (c) => expectMatchesCpu(c, other)), { numRuns: 100 });
   });
 
   it('elementwise ops on normal values', async () => {
-    await fc.assert(fc.asyncProperty(elementwiseCaseArb(false), (c) => expectMatchesCpu(c, backend)), { numRuns: 120 });
+    await fc.assert(fc.asyncProperty(elementwiseCaseArb(false), (c) => expectMatchesCpu(c, backend)), { numRuns: 300 });
   });
 
   it('elementwise ops on ±0, tiny, huge, ±Inf and NaN', async () => {
-    await fc.assert(fc.asyncProperty(elementwiseCaseArb(true), (c) => expectMatchesCpu(c, backend)), { numRuns: 200 });
+    await fc.assert(fc.asyncProperty(elementwiseCaseArb(true), (c) => expectMatchesCpu(c, backend)), { numRuns: 400 });
   });
 
   it('reductions and the classification loss', async () => {
-    await fc.assert(fc.asyncProperty(reductionCaseArb(), (c) => expectMatchesCpu(c, backend)), { numRuns: 120 });
+    await fc.assert(fc.asyncProperty(reductionCaseArb(), (c) => expectMatchesCpu(c, backend)), { numRuns: 300 });
   });
 });
