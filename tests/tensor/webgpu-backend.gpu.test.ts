@@ -23,6 +23,15 @@ await describeGpu('webgpu tensor backend', (gpu) => {
     expect([...(await backend.read(tensorView(storage, { rows: 1, cols: 8 })))]).toEqual([9, -1, 3, 7, 3, 3, -1, 9]);
   });
 
+  it('counts the first maximal logit as the prediction, like the cpu', async () => {
+    // Rows: a tie between classes 1 and 2 (label 1: correct), the same tie (label 2: wrong), a clear 0.
+    const loss = 2 * Math.log(2 + Math.exp(-2) + Math.exp(-3)) + Math.log(1 + 3 * Math.exp(-4));
+    for (const [sum, correct] of [await tiedStats(backend), await tiedStats(new CpuTensorBackend())]) {
+      expect(correct).toBe(2);
+      expect(sum).toBeCloseTo(loss, 5);
+    }
+  });
+
   it('keeps program order between recorded ops and writes', async () => {
     const s = backend.allocate(3, new Float32Array([1, 2, 3]));
     const x = tensorView(s, { rows: 1, cols: 3 });
@@ -64,6 +73,13 @@ await describeGpu('webgpu tensor backend', (gpu) => {
     for (let r = 0; r < options.replicas; r++) expect(last[r]!).toBeLessThan(0.7 * first[r]!);
   });
 });
+
+/** classificationStats of three rows, two with a tie between classes 1 and 2. */
+async function tiedStats<S>(be: TensorBackend<S>): Promise<Float32Array> {
+  const z = tensorView(be.allocate(12, new Float32Array([1, 3, 3, 0, 1, 3, 3, 0, 5, 1, 1, 1])), { rows: 3, cols: 4 });
+  const y = tensorView(be.allocate(3, new Float32Array([1, 2, 0])), { rows: 3, cols: 1 });
+  return be.read(be.classificationStats(z, y));
+}
 
 /** relu in place, add into a shifted view of the same storage, matmul into the same storage. */
 async function aliasedOps<S>(be: TensorBackend<S>, data: Float32Array): Promise<number[]> {
