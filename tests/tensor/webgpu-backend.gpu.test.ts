@@ -32,6 +32,17 @@ await describeGpu('webgpu tensor backend', (gpu) => {
     }
   });
 
+  it('records more dispatches than the uniform ring holds before one flush', async () => {
+    const one = tensorView(backend.allocate(4, new Float32Array([1, 2, 3, 4])), { rows: 1, cols: 4 });
+    let a = tensorView(backend.allocate(4), { rows: 1, cols: 4 });
+    let b = tensorView(backend.allocate(4), { rows: 1, cols: 4 });
+    for (let i = 0; i < 2500; i++) {
+      backend.add(a, one, b);
+      [a, b] = [b, a];
+    }
+    expect([...(await backend.read(a))]).toEqual([2500, 5000, 7500, 10000]);
+  });
+
   it('keeps program order between recorded ops and writes', async () => {
     const s = backend.allocate(3, new Float32Array([1, 2, 3]));
     const x = tensorView(s, { rows: 1, cols: 3 });
