@@ -76,8 +76,9 @@ await describeGpu('webgpu tensor backend', (gpu) => {
       widths: [8, 40, 5], replicas: 4, rows: 48, steps: 40, activation: 'gelu', learningRates: [0.3, 0.6, 1.2, 2], seed: 5,
     };
     const [onGpu, onCpu] = [await trainMlp(backend, options), await trainMlp(new CpuTensorBackend(), options)];
+    // Float32 sums in another order drift apart slowly: about 1e-5 in loss after 40 steps here.
     for (let step = 0; step < options.steps; step++) {
-      for (let r = 0; r < options.replicas; r++) expect(Math.abs(onGpu[step]![r]! - onCpu[step]![r]!)).toBeLessThan(1e-3 * (1 + step / 10));
+      for (let r = 0; r < options.replicas; r++) expect(Math.abs(onGpu[step]![r]! - onCpu[step]![r]!)).toBeLessThan(1e-4);
     }
     const first = onGpu[0]!;
     const last = onGpu[options.steps - 1]!;
