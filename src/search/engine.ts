@@ -8,7 +8,8 @@
 import { parseOptimizer, printProgram, Rng } from '../dsl/index.js';
 import type { BackendChoice } from '../tasks/index.js';
 import type { FunnelJob } from '../tasks/index.js';
-import { candidateKey } from './candidate-key.js';
+import { LRUCache } from 'lru-cache';
+import { candidateKey, type CandidateKey } from './candidate-key.js';
 import type { Candidate } from './candidate.js';
 import { DedupCache, type CacheStats } from './dedup-cache.js';
 import { ask, evolutionConfig, initEvolution, tell, type EvolutionState } from './evolution.js';
@@ -85,6 +86,8 @@ class Engine {
   readonly #inflight: Batch[] = [];
   readonly #started = performance.now();
   readonly #mutate;
+  /** Keys the mutation already computed for its children, by program text. */
+  readonly #keys = new LRUCache<string, CandidateKey>({ max: 4096 });
   /** Evaluations told before this engine started (a resumed run's earlier work). */
   readonly #startEvaluations: number;
   #engineMs = 0;
@@ -102,7 +105,7 @@ class Engine {
     readonly meta: MetaValidation,
     private baseline: BaselineRecord | undefined,
   ) {
-    this.#mutate = textMutator(space);
+    this.#mutate = textMutator(space, undefined, (program, key) => this.#keys.set(program, key));
     this.#startEvaluations = state.evaluations;
   }
 
@@ -179,23 +182,34 @@ class Engine {
   /** Keeps `workers` batches in flight while the budget lasts. */
   #fill(): void {
     const { batchSize } = this.space.evolution;
-    while (this.#inflight.length < this.pool.workers) {
+    while (this.#inflight.length < this.pool.workers && !this.#inflight.some((b) => b.candidates.some((c) => this.#isSuspect(c)))) {
       const t0 = performance.now();
       let candidates: Candidate[];
       if (this.resumeQueue.length > 0) {
-        // Candidates in flight when an engine died run one per batch, so a crash points at one program.
-        const suspect = (this.crashes.get(this.resumeQueue[0]!.id) ?? 0) > 0;
-        candidates = this.resumeQueue.splice(0, suspect ? 1 : batchSize);
+        candidates = this.resumeQueue.splice(0, batchSize);
       } else {
+        // Not checkpointed here: after a crash, asking again from the last checkpoint (written after
+        // each tell) draws the same candidates, so the run stays reproducible.
         const asked = ask(this.state, batchSize, this.#mutate);
         this.state = asked.state;
         candidates = asked.candidates;
-        writeCheckpoint(this.options.dir, this.state);
       }
       this.#engineMs += performance.now() - t0;
       if (candidates.length === 0) return;
+      // A candidate that was in flight when an engine died runs alone, with nothing else in flight,
+      // so a second crash points at that one program.
+      const suspect = candidates.find((c) => this.#isSuspect(c));
+      if (suspect !== undefined) {
+        this.resumeQueue.unshift(...candidates.filter((c) => c !== suspect));
+        if (this.#inflight.length > 0) {
+          this.resumeQueue.unshift(suspect);
+          return;
+        }
+        candidates = [suspect];
+      }
       this.#inflight.push(this.#dispatch(candidates));
       this.#writeInflight();
+      if (suspect !== undefined) return;
     }
   }
 
@@ -214,7 +228,7 @@ class Engine {
       }
       let key;
       try {
-        key = candidateKey(parseOptimizer(c.program, `candidate-${c.id}.dsl`));
+        key = this.#keys.get(c.program) ?? candidateKey(parseOptimizer(c.program, `candidate-${c.id}.dsl`));
       } catch (error) {
         known.set(c.id, { fitness: { status: 'invalid', reason: (error as Error).message }, cacheHit: false });
         fingerprints.set(c.id, '');
@@ -288,6 +302,11 @@ class Engine {
     if (this.state.best[0]?.id !== bestBefore) writeBest(this.options.dir, this.state.best, this.space.metric.name);
     this.#engineMs += performance.now() - t0;
     this.#report();
+  }
+
+  #isSuspect(c: Candidate): boolean {
+    const crashes = this.crashes.get(c.id) ?? 0;
+    return crashes > 0 && crashes < 2;
   }
 
   #writeInflight(): void {

@@ -95,7 +95,12 @@ export function mutate(parent: Program, rng: Rng, context: MutationContext, pare
  * `mutate` over canonical program text, the form the evolution state keeps. Parsed parents and
  * their fingerprints are remembered (tournaments pick the same good parents again and again).
  */
-export function textMutator(context: MutationContext, remember = 4096): MutateFn {
+export function textMutator(
+  context: MutationContext,
+  remember = 4096,
+  /** Told each child's text and key, so a caller need not fingerprint the child again. */
+  onChild?: (program: string, key: CandidateKey) => void,
+): MutateFn {
   const parents = new LRUCache<string, { program: Program; fingerprint: string }>({ max: remember });
   return (parentText, rng) => {
     let parent = parents.get(parentText);
@@ -111,7 +116,10 @@ export function textMutator(context: MutationContext, remember = 4096): MutateFn
       parents.set(parentText, parent);
     }
     const result = mutate(parent.program, rng, context, parent.fingerprint);
-    return result.ok ? { ok: true, program: printProgram(result.child), mutation: result.mutation } : result;
+    if (!result.ok) return result;
+    const program = printProgram(result.child);
+    onChild?.(program, result.key);
+    return { ok: true, program, mutation: result.mutation };
   };
 }
 

@@ -1,5 +1,5 @@
 // Side files of a run directory beside the journal: the baseline's scores, crash counts and meta-validation.
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { fromJson, toJson } from './json-values.js';
@@ -71,7 +71,10 @@ export const INFLIGHT_FILE = 'inflight.json';
 
 /** Ids of the candidates handed to workers and not yet journaled: the suspects if the engine dies. */
 export function writeInflight(dir: string, ids: readonly number[]): void {
-  writeFileAtomic(join(dir, INFLIGHT_FILE), JSON.stringify(ids) + '\n');
+  // Read only after the engine process dies, not the machine: the page cache suffices, no fsync.
+  const path = join(dir, INFLIGHT_FILE);
+  writeFileSync(`${path}.tmp`, JSON.stringify(ids) + '\n');
+  renameSync(`${path}.tmp`, path);
 }
 
 export function readInflight(dir: string): number[] {
