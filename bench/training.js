@@ -36,13 +36,12 @@ function lionVariants(k) {
 
 async function measure(task, steps, backend, k) {
   const programs = lionVariants(k);
-  const rssBefore = process.memoryUsage().rss;
   const report = await evaluatePrograms({ task, programs, backend, overrides: { steps } });
   const accuracies = report.results.map((r) => (r.status === 'invalid' ? NaN : r.valAccuracy));
   return {
     task, steps, backend: report.backend, device: report.device, replicas: k, seconds: report.seconds,
     modelStepsPerSecond: report.modelStepsPerSecond, evaluationsPerMinute: (60 * k) / report.seconds,
-    bestAccuracy: Math.max(...accuracies), rssMiB: Math.max(rssBefore, process.memoryUsage().rss) / 2 ** 20,
+    bestAccuracy: Math.max(...accuracies), peakRssMiB: process.resourceUsage().maxRSS / 1024,
   };
 }
 
@@ -93,16 +92,21 @@ function report(rows, torch) {
     'training and measuring. Model-steps/s = K × steps / seconds; evaluations/min = 60 × K / seconds.',
     `Reproduce: \`npm run bench\` (or \`node bench/training.js\` after \`npm run build\`).`,
     '',
-    '| task | steps | backend | K | seconds | model-steps/s | evaluations/min | best val acc | vs PyTorch | peak RSS MiB |',
+    '| task | steps | backend | K | seconds | model-steps/s | evaluations/min | best val acc | vs PyTorch | process peak RSS MiB so far |',
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     const t = r.task === 'mlp-teacher' ? torchRate(torch, r.replicas) : undefined;
     const ratio = t === undefined ? '–' : `${(r.modelStepsPerSecond / t.rate).toFixed(2)}× (${t.label}: ${t.rate.toFixed(0)})`;
-    lines.push(`| ${r.task} | ${r.steps} | ${r.backend} | ${r.replicas} | ${r.seconds.toFixed(2)} | ${r.modelStepsPerSecond.toFixed(0)} | ${r.evaluationsPerMinute.toFixed(1)} | ${r.bestAccuracy.toFixed(4)} | ${ratio} | ${r.rssMiB.toFixed(0)} |`);
+    lines.push(`| ${r.task} | ${r.steps} | ${r.backend} | ${r.replicas} | ${r.seconds.toFixed(2)} | ${r.modelStepsPerSecond.toFixed(0)} | ${r.evaluationsPerMinute.toFixed(1)} | ${r.bestAccuracy.toFixed(4)} | ${ratio} | ${r.peakRssMiB.toFixed(0)} |`);
   }
   lines.push('', torch === undefined
     ? 'PyTorch was not installed (`apt-get install python3-torch libopenblas0-openmp`), so no ratio was measured in this run.'
-    : `PyTorch ${torch.torch ?? ''}: ../shared/peers/torch_proxy.py run in the same benchmark (median of 3). K = 1 compares with one explicit Lion run; K > 1 with the 32-candidate bmm-vec mode (one vectorised update for candidates sharing one program shape).`);
+    : `PyTorch ${torch.torch ?? ''}: ../shared/peers/torch_proxy.py run in the same benchmark (median of 3). K = 1 compares with one explicit Lion run; K > 1 with the 32-candidate bmm-vec mode (one vectorised update for candidates sharing one program shape). Every PyTorch row of that run:`);
+  if (torch !== undefined) {
+    lines.push('', '| PyTorch mode | threads | median s | steps/s or model-steps/s |', '|---|---|---|---|');
+    for (const r of torch.rows) lines.push(`| ${r.task} | ${r.threads} | ${r.median_s.toFixed(3)} | ${r.steps_per_s.toFixed(0)} |`);
+    lines.push('', 'bmm-loop is the PyTorch mode that does what a search needs (structurally different programs, each applied to its own replica); bmm-vec and vmap need every candidate to share one program shape.');
+  }
   return lines.join('\n') + '\n';
 }
