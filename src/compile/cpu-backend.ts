@@ -11,6 +11,8 @@ import { dumpCpuProgram } from './cpu-dump.js';
 import { cpuProgram, type CpuProgram } from './cpu-program.js';
 import type { OutputMode } from './emit-kernels.js';
 import type { LoweredOptimizer } from './lowering.js';
+import { expandMacros, programGraph } from './lower.js';
+import { schedule } from './schedule.js';
 
 export class CpuOptimizer implements CompiledOptimizer<Float32Array> {
   readonly backend = 'cpu';
@@ -20,8 +22,11 @@ export class CpuOptimizer implements CompiledOptimizer<Float32Array> {
   /** Holds the chunk buffers, made once here and reused by every step. */
   readonly #executor: CpuExecutor;
 
-  /** From the same lowering as the webgpu backend, whose output mode and slot writes it follows. */
-  constructor(lowered: LoweredOptimizer) {
+  /**
+   * From the same lowering as the webgpu backend, whose output mode and slot writes it follows; the
+   * WGSL kernels are not needed, so a plan without them (cpuLowering) serves as well.
+   */
+  constructor(lowered: Pick<LoweredOptimizer, 'checked' | 'plan'> & { readonly options: Pick<LoweredOptimizer['options'], 'output'> }) {
     this.checked = lowered.checked;
     this.output = lowered.options.output;
     this.program = cpuProgram(lowered.plan, this.output);
@@ -58,4 +63,10 @@ export class CpuOptimizer implements CompiledOptimizer<Float32Array> {
   }
 
   destroy(): void {}
+}
+
+/** The lowering passes the cpu backend needs (graph, macros, plan), without emitting WGSL. */
+export function cpuOptimizer(checked: CheckedOptimizer, output: OutputMode = 'update'): CpuOptimizer {
+  const plan = schedule(expandMacros(programGraph(checked, 'none')), { dropDeadState: false });
+  return new CpuOptimizer({ checked, plan, options: { output } });
 }

@@ -9,7 +9,7 @@ export { f32Literal, float32Bits } from './wgsl-literals.js';
 export { hostScalarValues, paramsImage, type StepShape } from './params.js';
 export { lowerOptimizer, dumpLowering, LOWERING_DEFAULTS, type LoweringOptions, type LoweredOptimizer } from './lowering.js';
 export type { BackendName, CompiledOptimizer, CompileResult, StepResult, StepTensors } from './backend.js';
-export { CpuOptimizer } from './cpu-backend.js';
+export { CpuOptimizer, cpuOptimizer } from './cpu-backend.js';
 export { cpuProgram, CPU_CHUNK, type CpuProgram, type CpuPass, type CpuInstruction, type CpuReduction, type CpuOutputs, type CpuForm } from './cpu-program.js';
 export { dumpCpuProgram } from './cpu-dump.js';
 export { CpuExecutor, type CpuStepArrays } from './cpu-executor.js';

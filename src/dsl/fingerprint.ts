@@ -47,9 +47,23 @@ function fixedProbe(): Probe {
  * rounded so that the same function written another way gets the same fingerprint.
  */
 export function fingerprint(checked: CheckedOptimizer): string {
+  return fingerprintOfUpdates(probeUpdates(checked));
+}
+
+/** The fingerprint of the updates a program made on the probe (fingerprintProbe), one per step. */
+export function fingerprintOfUpdates(updates: readonly Float32Array[]): string {
   const hash = createHash('sha256');
-  for (const update of probeUpdates(checked)) hash.update(roundedBytes(update));
+  for (const update of updates) hash.update(roundedBytes(update));
   return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * The fixed inputs of the fingerprint, for an executor other than the interpreter to run: start from
+ * `w` with zero state, step t (1-based) gets `grads[t - 1]` and `lr`, then w ← w − update in float32.
+ */
+export function fingerprintProbe(): { readonly w: Float32Array; readonly grads: readonly Float32Array[]; readonly lr: number } {
+  const { w, grads } = fixedProbe();
+  return { w, grads, lr: PROBE_LR };
 }
 
 /** The updates a program makes on the fingerprint's fixed inputs, one per step. */
