@@ -18,3 +18,12 @@ export function finiteNumber(text: string): number {
   if (text.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a number, got '${text}'`);
   return n;
 }
+
+/** "128,64" → [128, 64]: layer widths, each a positive integer. */
+export function widthList(text: string): number[] {
+  const widths = text.split(',').map((part) => Number(part.trim()));
+  if (widths.length === 0 || widths.some((w) => !Number.isSafeInteger(w) || w <= 0)) {
+    throw new InvalidArgumentError(`expected comma-separated positive integers, got '${text}'`);
+  }
+  return widths;
+}

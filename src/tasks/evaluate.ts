@@ -4,7 +4,9 @@ import type { CheckedOptimizer } from '../dsl/index.js';
 import { acquireGpu, type BackendChoice } from '../gpu/index.js';
 import { createTensorBackend } from '../tensor/index.js';
 import { taskSpec, type TrainingSettings } from './registry.js';
-import { trainReplicas, type ReplicaMetrics } from './train.js';
+import type { Dataset } from './data/dataset.js';
+import { mlpLayout } from './layout.js';
+import { EVAL_CHUNK, trainReplicas, type ReplicaMetrics } from './train.js';
 import { compileAll, cpuUpdates, slotCount, webGpuUpdates } from './updates.js';
 
 export interface EvaluationRequest {
@@ -13,6 +15,8 @@ export interface EvaluationRequest {
   readonly overrides?: Partial<TrainingSettings>;
   readonly backend?: BackendChoice;
   readonly onStep?: (step: number, steps: number) => void;
+  /** Replicas trained at once; more programs train in several passes. Default: replicaLimit. */
+  readonly maxReplicas?: number;
 }
 
 export type CandidateEvaluation =
@@ -53,21 +57,23 @@ export async function evaluatePrograms(request: EvaluationRequest): Promise<Eval
   );
   const valid = compiled.flatMap((c, i) => (c.ok ? [{ index: i, optimizer: c.optimizer }] : []));
   const onStep = request.onStep === undefined ? undefined : (step: number) => request.onStep!(step, settings.steps);
-  let metrics: ReplicaMetrics[] = [];
-  if (valid.length > 0) {
-    const common = { dataset, settings, replicas: valid.length, slots: slotCount(valid.map((v) => v.optimizer.checked)), ...(onStep ? { onStep } : {}) };
-    const optimizers = valid.map((v) => v.optimizer);
+  const metrics: ReplicaMetrics[] = [];
+  const optimizers = valid.map((v) => v.optimizer);
+  const limit = request.maxReplicas ?? replicaLimit(dataset, settings, device);
+  for (let start = 0; start < optimizers.length; start += limit) {
+    const group = optimizers.slice(start, start + limit);
+    const common = { dataset, settings, replicas: group.length, slots: slotCount(group.map((o) => o.checked)), ...(onStep ? { onStep } : {}) };
     if (device === undefined) {
       const backend = await createTensorBackend('cpu');
       try {
-        metrics = await trainReplicas({ ...common, backend, updates: (s, l) => cpuUpdates(optimizers as CpuOptimizer[], s, l) });
+        metrics.push(...(await trainReplicas({ ...common, backend, updates: (s, l) => cpuUpdates(group as CpuOptimizer[], s, l) })));
       } finally {
         backend.destroy();
       }
     } else {
       const backend = await createTensorBackend('webgpu', device);
       try {
-        metrics = await trainReplicas({ ...common, backend, updates: (s, l) => webGpuUpdates(device, optimizers as WebGpuOptimizer[], s, l) });
+        metrics.push(...(await trainReplicas({ ...common, backend, updates: (s, l) => webGpuUpdates(device, group as WebGpuOptimizer[], s, l) })));
       } finally {
         backend.destroy();
       }
@@ -88,4 +94,22 @@ export async function evaluatePrograms(request: EvaluationRequest): Promise<Eval
     seconds,
     modelStepsPerSecond: (valid.length * settings.steps) / seconds,
   };
+}
+
+/** Host memory the cpu backend may fill with one batch of replicas. */
+const CPU_BATCH_BYTES = 2 ** 30;
+
+/**
+ * How many replicas one pass can train: on webgpu, every per-replica buffer (parameters, state,
+ * the widest activation of an evaluation chunk) must fit one storage binding; on the cpu, a
+ * batch stays within CPU_BATCH_BYTES of parameters, state and activations.
+ */
+export function replicaLimit(dataset: Dataset, settings: TrainingSettings, device?: GPUDevice): number {
+  const layout = mlpLayout([dataset.inputs, ...settings.hidden, dataset.classes]);
+  const widest = Math.max(dataset.classes, ...settings.hidden);
+  const rows = Math.max(settings.batch, EVAL_CHUNK);
+  const perReplica = 4 * Math.max(layout.stride, rows * widest);
+  if (device !== undefined) return Math.max(1, Math.floor(device.limits.maxStorageBufferBindingSize / perReplica));
+  const total = 4 * (4 * layout.stride + 3 * rows * (dataset.inputs + widest));
+  return Math.max(1, Math.floor(CPU_BATCH_BYTES / total));
 }

@@ -34,7 +34,7 @@ export interface TrainingRun<S> {
 
 const DEFAULT_CHECK_EVERY = 50;
 /** Rows per forward pass when measuring: bounds the arena at [K, chunk, hidden]. */
-const EVAL_CHUNK = 1024;
+export const EVAL_CHUNK = 1024;
 
 export async function trainReplicas<S>(run: TrainingRun<S>): Promise<ReplicaMetrics[]> {
   const { backend, dataset, settings, replicas: K } = run;

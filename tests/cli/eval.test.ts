@@ -26,7 +26,7 @@ describe('symevo eval', () => {
     const r = symevo(['eval', 'dsl/optimizers/lion.dsl', '--task', 'mlp-teacher', '--steps', '20', '--backend', 'cpu']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^mlp-teacher: 20 steps, batch 64, cpu/);
+    expect(lines[0]).toMatch(/^mlp-teacher: 20 steps, batch 64, hidden 64 relu, constant lr 1, cpu/);
     expect(lines[1]).toMatch(/train loss\s+val loss\s+val acc\s+diverged\s+seconds\s+steps\/s/);
     expect(lines[2]).toMatch(/^dsl\/optimizers\/lion\.dsl\s+\d/);
     expect(lines).toHaveLength(3);

@@ -47,6 +47,13 @@ describe('batched evaluation on the cpu', () => {
     expect(rangesFor(rmsNormalised, layout)).toEqual(layout.tensors.map((t) => ({ offset: t.offset, n: t.size })));
   });
 
+  it('trains more programs than fit one pass in several passes, with the same results', async () => {
+    const programs = [adamw, lion, rmsNormalised];
+    const once = await evaluatePrograms({ task: 'mlp-teacher', programs, backend: 'cpu', overrides: short });
+    const split = await evaluatePrograms({ task: 'mlp-teacher', programs, backend: 'cpu', overrides: short, maxReplicas: 2 });
+    expect(split.results.map(metrics)).toEqual(once.results.map(metrics));
+  });
+
   it('rejects a batch larger than the training set', async () => {
     await expect(evaluatePrograms({ task: 'mlp-teacher', programs: [adamw], backend: 'cpu', overrides: { steps: 1, batch: 5000 } })).rejects.toThrow(/larger than the 4096 training rows/);
   });

@@ -1,10 +1,11 @@
 // `symevo eval FILE.dsl...`: trains one model replica per program on a proxy task, all in one batch.
 import { Option, type Command } from 'commander';
 import { isBackendChoice, type BackendChoice } from '../../gpu/index.js';
-import { evaluatePrograms, TASK_NAMES, type CandidateEvaluation, type EvaluationReport } from '../../tasks/index.js';
+import type { Activation } from '../../tensor/index.js';
+import { evaluatePrograms, SCHEDULE_NAMES, TASK_NAMES, type CandidateEvaluation, type EvaluationReport, type ScheduleName } from '../../tasks/index.js';
 import { EXIT_FAILURE, UsageError } from '../exit.js';
 import { loadOptimizer } from '../load-program.js';
-import { positiveInteger, finiteNumber, nonNegativeInteger } from '../options.js';
+import { positiveInteger, finiteNumber, nonNegativeInteger, widthList } from '../options.js';
 import { stepProgress } from '../progress.js';
 
 interface EvalOptions {
@@ -13,6 +14,10 @@ interface EvalOptions {
   readonly batch?: number;
   readonly lr?: number;
   readonly seed?: number;
+  readonly hidden?: number[];
+  readonly activation?: Activation;
+  readonly schedule?: ScheduleName;
+  readonly warmup?: number;
   readonly backend: string;
   readonly json?: boolean;
 }
@@ -27,6 +32,10 @@ export function registerEval(program: Command): void {
     .option('--batch <n>', 'rows per training batch (default: the task\'s)', positiveInteger)
     .option('--lr <x>', 'peak learning rate of the schedule (default: the task\'s)', finiteNumber)
     .option('--seed <s>', 'initialisation seed (default: the task\'s)', nonNegativeInteger)
+    .option('--hidden <widths>', 'hidden layer widths, comma-separated, e.g. 128,64 (default: the task\'s)', widthList)
+    .addOption(new Option('--activation <name>', 'hidden activation (default: the task\'s)').choices(['relu', 'tanh', 'gelu']))
+    .addOption(new Option('--schedule <name>', 'learning-rate schedule (default: the task\'s)').choices([...SCHEDULE_NAMES]))
+    .option('--warmup <n>', 'linear warm-up steps (default: the task\'s)', nonNegativeInteger)
     .addOption(new Option('--backend <name>', 'where to train').choices(['auto', 'webgpu', 'cpu']).default('auto'))
     .option('--json', 'print a JSON array with one object per file')
     .action(async (files: string[], options: EvalOptions) => {
@@ -40,7 +49,10 @@ export function registerEval(program: Command): void {
           task: options.task,
           programs,
           backend: backend as BackendChoice,
-          overrides: { steps: options.steps, batch: options.batch, lr: options.lr, seed: options.seed },
+          overrides: {
+            steps: options.steps, batch: options.batch, lr: options.lr, seed: options.seed, hidden: options.hidden,
+            activation: options.activation, schedule: options.schedule, warmup: options.warmup,
+          },
           onStep: progress.update,
         });
       } finally {
@@ -98,7 +110,8 @@ function printTable(report: EvaluationReport, rows: readonly Row[]): void {
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => b[c]!.length)));
   const line = (cells: readonly string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
-  process.stdout.write(`${report.task}: ${report.settings.steps} steps, batch ${report.settings.batch}, ${report.backend} (${report.device})\n`);
+  const { steps, batch, hidden, activation, schedule, lr } = report.settings;
+  process.stdout.write(`${report.task}: ${steps} steps, batch ${batch}, hidden ${hidden.join('-')} ${activation}, ${schedule} lr ${lr}, ${report.backend} (${report.device})\n`);
   process.stdout.write(`${line(header)}\n${[...body.map(line)].join('\n')}\n`);
   for (const r of rows) if (r.error !== undefined) process.stderr.write(`${r.file}: ${r.error}\n`);
 }
