@@ -25,6 +25,7 @@ async function main(): Promise<number> {
       ...(request.budget === undefined ? {} : { budget: request.budget }),
       ...(request.batchTimeoutMs === undefined ? {} : { batchTimeoutMs: request.batchTimeoutMs }),
       signal: stop.signal,
+      destroyPool: false,
       onProgress: (progress) => send({ type: 'progress', progress }),
       onMessage: (text) => send({ type: 'message', text }),
     });

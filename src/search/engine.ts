@@ -37,6 +37,11 @@ export interface EngineOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: EngineProgress) => void;
   readonly onMessage?: (message: string) => void;
+  /**
+   * Default true. The engine process passes false and exits right away: terminating worker threads
+   * that hold webgpu devices can crash a process, exiting it cannot.
+   */
+  readonly destroyPool?: boolean;
 }
 
 export interface EngineProgress {
@@ -157,7 +162,7 @@ class Engine {
   async close(): Promise<void> {
     writeCheckpoint(this.options.dir, this.state);
     this.journal.close();
-    await this.pool.destroy();
+    if (this.options.destroyPool !== false) await this.pool.destroy();
   }
 
   /** Scores of the baseline program at every stage (every stage run): what `beatBaseline` compares with. */

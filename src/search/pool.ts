@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { FunnelJob } from '../tasks/index.js';
+import { prepareGpuEnvironment, type FunnelJob } from '../tasks/index.js';
 
 /** What a worker sends back (src/worker.ts), or why the batch produced nothing. */
 export type BatchReply =
@@ -27,6 +27,9 @@ export class EvaluationPool {
   constructor(options: PoolOptions) {
     this.workers = options.workers ?? availableParallelism();
     this.#timeoutMs = options.timeoutMs;
+    // EGL reads the process environment once, from whichever thread opens it first; worker threads
+    // cannot set it, so the main thread does before any worker starts.
+    prepareGpuEnvironment();
     this.#pool = new Piscina({
       filename: WORKER_FILE,
       minThreads: this.workers,
@@ -51,6 +54,11 @@ export class EvaluationPool {
     }
   }
 
+  /**
+   * Terminates the workers. With webgpu devices alive in them this can crash the process now and
+   * then (a native fault while a thread's isolate is torn down); a process about to exit should
+   * skip it and exit.
+   */
   async destroy(): Promise<void> {
     await this.#pool.destroy();
   }

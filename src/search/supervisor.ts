@@ -4,6 +4,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { readJournal } from './journal.js';
 import { readCrashes, readInflight, writeCrashes } from './run-files.js';
+import { gpuChildEnvironment } from '../tasks/index.js';
 import { ENGINE_EXIT, type EngineMessage, type EngineRequest } from './engine-protocol.js';
 
 export const ENGINE_ENTRY = fileURLToPath(new URL('../../dist/search/engine-process.js', import.meta.url));
@@ -39,13 +40,20 @@ export async function superviseSearch(options: SuperviseOptions): Promise<Superv
   try {
     for (;;) {
       const before = readJournal(request.dir).entries.length;
-      child = fork(ENGINE_ENTRY, [JSON.stringify(request)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
-      child.on('message', (m) => onMessage(m as EngineMessage));
+      child = fork(ENGINE_ENTRY, [JSON.stringify(request)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: gpuChildEnvironment({ ...process.env, ...env }) });
+      let finished: boolean | undefined;
+      child.on('message', (m) => {
+        const message = m as EngineMessage;
+        if (message.type === 'done') finished = !message.summary.stopped;
+        onMessage(message);
+      });
       const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
         child!.once('exit', (c, s) => resolve({ code: c, signal: s })),
       );
       child = undefined;
-      if (code === ENGINE_EXIT.finished) return { exitCode: 0, restarts };
+      // An engine that reported its end has written everything; a fault while it exits loses nothing.
+      if (code === ENGINE_EXIT.finished || finished === true) return { exitCode: 0, restarts };
+      if (finished === false) return { exitCode: 130, restarts };
       if (code === ENGINE_EXIT.stopped || stopping) return { exitCode: 130, restarts };
       if (code === ENGINE_EXIT.error) return { exitCode: 1, restarts };
       const suspects = recordCrash(request.dir);

@@ -11,4 +11,4 @@ export { trainReplicas, type ReplicaMetrics, type TrainingRun } from './train.js
 export { rangesFor, slotCount, cpuUpdates, webGpuUpdates, type ReplicaStorage, type ReplicaUpdates } from './updates.js';
 export { evaluatePrograms, replicaLimit, resolveSettings, type CandidateEvaluation, type EvaluationReport, type EvaluationRequest } from './evaluate.js';
 export { runFunnel, type FunnelJob, type FunnelOutcome, type FunnelMetric, type StageOutcome, type StageSpec } from './funnel.js';
-export { isBackendChoice, type BackendChoice } from '../gpu/index.js';
+export { gpuChildEnvironment, isBackendChoice, prepareGpuEnvironment, type BackendChoice } from '../gpu/index.js';

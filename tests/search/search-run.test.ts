@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { symevo } from '../cli/run-cli.js';
+import { describeGpu } from '../gpu/gpu-context.js';
 
 const SPACE = 'tests/fixtures/spaces/tiny.json';
 const root = mkdtempSync(join(tmpdir(), 'symevo-search-'));
@@ -126,5 +127,17 @@ describe('symevo resume after kill -9', () => {
     expect(ids.slice(0, before.length)).toEqual(before);
     expect(new Set(ids).size).toBe(40);
     expect(ids.length).toBe(40);
+  }, 180_000);
+});
+
+await describeGpu('symevo search on webgpu', () => {
+  it('trains candidates in worker threads on their own devices and exits cleanly', () => {
+    const dir = join(root, 'webgpu');
+    const r = symevo(['search', '--space', SPACE, '--out', dir, '--backend', 'webgpu', '--workers', '2', '--budget', '15']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/engine died/);
+    const lines = journal(dir);
+    expect(lines.map((l) => l.id)).toEqual(Array.from({ length: 15 }, (_, i) => i));
+    expect(lines.every((l) => l.status === 'ok' || l.status === 'diverged')).toBe(true);
   }, 180_000);
 });
