@@ -12,8 +12,8 @@ const PROBE_ELEMENTS = 128;
 /** Steps run, long enough for momentum to build up, so that state constants show. */
 const PROBE_STEPS = 12;
 const PROBE_LR = 0.01;
-/** Significant digits kept: equal functions written differently may differ in the last bits. */
-const DIGITS = 6;
+/** Mantissa bits kept (of float32's 23, about 5 significant digits): equal functions written differently may differ in the last bits. */
+const MANTISSA_BITS = 17;
 
 interface Probe {
   readonly w: Float32Array;
@@ -80,23 +80,24 @@ export function probeUpdates(checked: CheckedOptimizer): Float32Array[] {
 }
 
 /**
- * The values rounded to DIGITS significant digits, as bytes to hash. Arithmetic rounding instead of
- * toPrecision: the fingerprint is on every candidate's path, and this is about ten times faster.
- * Zeros of either sign hash alike; every NaN hashes as one NaN.
+ * The values with their float32 mantissa rounded to MANTISSA_BITS bits (round half up on the bit
+ * pattern), as bytes to hash: equal functions written differently differ only in the last bits.
+ * Bit rounding rather than decimal (toPrecision, or log10 and a power of ten): every mutation
+ * attempt is fingerprinted, and this costs nanoseconds per value. Zeros of either sign hash alike;
+ * every NaN hashes as one NaN.
  */
 function roundedBytes(values: Float32Array): Uint8Array {
-  const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v === 0) out[i] = 0;
-    else if (Number.isNaN(v)) out[i] = NaN;
-    else if (!Number.isFinite(v)) out[i] = v;
-    else {
-      const scale = 10 ** (DIGITS - 1 - Math.floor(Math.log10(Math.abs(v))));
-      out[i] = Math.round(v * scale) / scale;
-    }
+  const bits = new Uint32Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
+  const dropped = 23 - MANTISSA_BITS;
+  const half = 1 << (dropped - 1);
+  const keep = ~((1 << dropped) - 1) >>> 0;
+  for (let i = 0; i < bits.length; i++) {
+    const b = bits[i]!;
+    if ((b & 0x7fffffff) === 0) bits[i] = 0;
+    else if ((b & 0x7f800000) === 0x7f800000) bits[i] = (b & 0x007fffff) === 0 ? b : 0x7fc00000;
+    else bits[i] = ((b + half) & keep) >>> 0;
   }
-  return new Uint8Array(out.buffer);
+  return new Uint8Array(bits.buffer);
 }
 
 /**

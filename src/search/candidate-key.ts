@@ -1,5 +1,6 @@
 // A candidate's identity by behaviour: the fingerprint of its simplified program, with the
 // statement counts behind the redundant-statement fraction the Lion paper reports (about 70%).
+import { LRUCache } from 'lru-cache';
 import { cpuOptimizer } from '../compile/index.js';
 import {
   fingerprint, fingerprintOfUpdates, fingerprintProbe, namesRead, printProgram, simplifyOptimizer, type CheckedOptimizer, type Program,
@@ -23,13 +24,25 @@ export interface CandidateKey {
  */
 export function candidateKey(checked: CheckedOptimizer): CandidateKey {
   const simplified = simplifyOptimizer(checked);
+  const simplifiedText = printProgram(simplified.checked.program);
+  let fingerprint = fingerprintsBySimplifiedText.get(simplifiedText);
+  if (fingerprint === undefined) {
+    fingerprint = fastFingerprint(simplified.checked);
+    fingerprintsBySimplifiedText.set(simplifiedText, fingerprint);
+  }
   return {
-    fingerprint: fastFingerprint(simplified.checked),
-    simplifiedText: printProgram(simplified.checked.program),
+    fingerprint,
+    simplifiedText,
     statements: checked.program.body.length,
     liveStatements: liveStatementCount(checked.program, checked.signature.slots, simplified.carried),
   };
 }
+
+/**
+ * Fingerprints by simplified text: a mutation that only touches dead code, or that recreates a
+ * program seen before, simplifies to known text, and its fingerprint is then free. Bounded.
+ */
+const fingerprintsBySimplifiedText = new LRUCache<string, string>({ max: 50_000 });
 
 /** Fraction of a program's statements that simplification removes as dead (0 for an empty body). */
 export function redundantFraction(key: CandidateKey): number {
