@@ -10,7 +10,7 @@ interface DoctorFlags {
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description('Report the WebGPU adapters found, which one --backend auto uses, and what is missing')
+    .description('report the WebGPU adapters found, which one --backend auto uses, and what is missing')
     .option('--json', 'print one JSON document instead of text')
     .action(async (flags: DoctorFlags) => {
       const report = await doctorReport();
