@@ -67,7 +67,7 @@ for (const { task, steps } of TASKS) {
   }
 }
 const torch = torchBaseline();
-releaseGpu?.();
+await releaseGpu();
 writeFileSync(join(root, 'bench', 'training.md'), report(rows, torch));
 console.log('wrote bench/training.md');
 

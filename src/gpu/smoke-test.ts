@@ -11,7 +11,8 @@ export interface SmokeTestResult {
   readonly milliseconds: number;
 }
 
-const WORKGROUP_SIZE = 64;
+/** Threads per workgroup of the smoke-test kernel (and of the GPU tests that reuse it). */
+export const WORKGROUP_SIZE = 64;
 
 /** y = 2x + 1 over `n` elements; the row stride is baked into the WGSL. */
 export function affineKernel(rowStride: number, n: number): string {

@@ -5,7 +5,7 @@ import { acquireGpu, type BackendChoice } from '../gpu/index.js';
 import { createTensorBackend } from '../tensor/index.js';
 import { taskSpec, type TrainingSettings } from './registry.js';
 import type { Dataset } from './data/dataset.js';
-import { mlpLayout } from './layout.js';
+import { parameterLayout } from './layout.js';
 import { EVAL_CHUNK, trainReplicas, type ReplicaMetrics } from './train.js';
 import { compileAll, cpuUpdates, slotCount, webGpuUpdates } from './updates.js';
 
@@ -80,9 +80,11 @@ export async function evaluatePrograms(request: EvaluationRequest): Promise<Eval
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  const results = compiled.map((c, i): CandidateEvaluation => {
+  // Valid programs were trained in order, so their metrics come in the same order.
+  let next = 0;
+  const results = compiled.map((c): CandidateEvaluation => {
     if (!c.ok) return { status: 'invalid', reason: c.reason };
-    const m = metrics[valid.findIndex((v) => v.index === i)]!;
+    const m = metrics[next++]!;
     return { status: m.divergedAt === undefined ? 'ok' : 'diverged', ...m };
   });
   return {
@@ -105,7 +107,7 @@ const CPU_BATCH_BYTES = 2 ** 30;
  * batch stays within CPU_BATCH_BYTES of parameters, state and activations.
  */
 export function replicaLimit(dataset: Dataset, settings: TrainingSettings, device?: GPUDevice): number {
-  const layout = mlpLayout([dataset.inputs, ...settings.hidden, dataset.classes]);
+  const layout = parameterLayout([dataset.inputs, ...settings.hidden, dataset.classes]);
   const widest = Math.max(dataset.classes, ...settings.hidden);
   const rows = Math.max(settings.batch, EVAL_CHUNK);
   const perReplica = 4 * Math.max(layout.stride, rows * widest);

@@ -39,13 +39,12 @@ export interface StageOutcome {
   readonly seconds: number;
 }
 
+/** Every stage a candidate was trained on; the search turns them into a fitness (src/search/outcome.ts). */
 export interface FunnelOutcome {
   readonly id: number;
-  /** Highest stage trained (0-based); -1 when the program could not be read. */
-  readonly stageReached: number;
-  /** The metric at stageReached; NaN when that stage did not end finite. */
-  readonly score: number;
+  /** Stages trained, in order; empty when the program could not be read. */
   readonly stages: readonly StageOutcome[];
+  /** Why the program could not be read. */
   readonly reason?: string;
 }
 
@@ -79,9 +78,7 @@ export async function runFunnel(job: FunnelJob): Promise<FunnelOutcome[]> {
   }
   return job.programs.map(({ id }) => {
     const { stages, reason } = outcomes.get(id)!;
-    const last = stages.at(-1);
-    const score = last === undefined ? NaN : (last[job.metric] ?? NaN);
-    return { id, stageReached: stages.length - 1, score: last?.status === 'ok' ? score : NaN, stages, ...(reason === undefined ? {} : { reason }) };
+    return { id, stages, ...(reason === undefined ? {} : { reason }) };
   });
 }
 

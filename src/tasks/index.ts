@@ -5,7 +5,7 @@ export { mnistDataset, MNIST } from './data/mnist.js';
 export { mulberry32, uniformSigned } from './data/mulberry32.js';
 export { TASKS, TASK_NAMES, taskSpec, type TaskSpec, type TrainingSettings } from './registry.js';
 export { learningRate, isScheduleName, SCHEDULE_NAMES, type Schedule, type ScheduleName } from './schedule.js';
-export { mlpLayout, TENSOR_ALIGNMENT, type ParameterLayout, type ParameterTensor } from './layout.js';
+export { parameterLayout, TENSOR_ALIGNMENT, type ParameterLayout, type ParameterTensor } from './layout.js';
 export { initialParameters } from './init.js';
 export { trainReplicas, type ReplicaMetrics, type TrainingRun } from './train.js';
 export { rangesFor, slotCount, cpuUpdates, webGpuUpdates, type ReplicaStorage, type ReplicaUpdates } from './updates.js';

@@ -1,6 +1,7 @@
 // Where each parameter tensor of a model replica lives inside the flat [replicas][stride] buffers.
+import { mlpLayout, type MlpLayout } from '../tensor/index.js';
 
-/** 64 floats = 256 bytes: WebGPU's storage-binding offset alignment, so each tensor can be bound alone. */
+/** 64 floats = 256 bytes: WebGPU's largest storage-binding offset alignment, so each tensor can be bound alone. */
 export const TENSOR_ALIGNMENT = 64;
 
 export interface ParameterTensor {
@@ -13,6 +14,9 @@ export interface ParameterTensor {
 }
 
 export interface ParameterLayout {
+  /** The tensor module's layout, whose views the model reads. */
+  readonly mlp: MlpLayout;
+  /** W1, b1, W2, b2, … in layout order. */
   readonly tensors: readonly ParameterTensor[];
   /** Elements from one replica's block to the next (aligned). */
   readonly stride: number;
@@ -20,19 +24,12 @@ export interface ParameterLayout {
   readonly count: number;
 }
 
-const align = (n: number) => Math.ceil(n / TENSOR_ALIGNMENT) * TENSOR_ALIGNMENT;
-
-/** Dense layers sizes[0] → sizes[1] → …: W_l [in, out] then b_l [1, out] for each layer. */
-export function mlpLayout(sizes: readonly number[]): ParameterLayout {
-  const tensors: ParameterTensor[] = [];
-  let offset = 0;
-  const add = (name: string, rows: number, cols: number) => {
-    tensors.push({ name, rows, cols, offset, size: rows * cols });
-    offset = align(offset + rows * cols);
-  };
-  for (let l = 0; l + 1 < sizes.length; l++) {
-    add(`W${l + 1}`, sizes[l]!, sizes[l + 1]!);
-    add(`b${l + 1}`, 1, sizes[l + 1]!);
-  }
-  return { tensors, stride: offset, count: tensors.reduce((sum, t) => sum + t.size, 0) };
+/** Dense layers widths[0] → widths[1] → …, every tensor aligned to TENSOR_ALIGNMENT. */
+export function parameterLayout(widths: readonly number[]): ParameterLayout {
+  const mlp = mlpLayout(widths, { align: TENSOR_ALIGNMENT });
+  const tensors = mlp.layers.flatMap((l, i): ParameterTensor[] => [
+    { name: `W${i + 1}`, rows: l.inputs, cols: l.outputs, offset: l.weightOffset, size: l.inputs * l.outputs },
+    { name: `b${i + 1}`, rows: 1, cols: l.outputs, offset: l.biasOffset, size: l.outputs },
+  ]);
+  return { mlp, tensors, stride: mlp.size, count: tensors.reduce((sum, t) => sum + t.size, 0) };
 }

@@ -1,11 +1,11 @@
 // Trains K replicas of one proxy model at once, replica k updated by candidate k, and measures each.
 import type { Tensor, TensorBackend } from '../tensor/index.js';
-import { Tape, mlpForward } from '../tensor/index.js';
+import { Tape, mlpForward, mlpParams, mlpViews } from '../tensor/index.js';
 import type { Dataset, Split } from './data/dataset.js';
-import { headOf, labelsAsFloats } from './data/dataset.js';
+import { labelsAsFloats } from './data/dataset.js';
 import { initialParameters } from './init.js';
-import { mlpLayout, type ParameterLayout } from './layout.js';
-import { mlpLogits, parameterViews, sharedRows } from './model.js';
+import { parameterLayout, type ParameterLayout } from './layout.js';
+import { sharedRows } from './model.js';
 import type { TrainingSettings } from './registry.js';
 import { learningRate } from './schedule.js';
 import type { ReplicaStorage, ReplicaUpdates } from './updates.js';
@@ -38,7 +38,7 @@ export const EVAL_CHUNK = 1024;
 
 export async function trainReplicas<S>(run: TrainingRun<S>): Promise<ReplicaMetrics[]> {
   const { backend, dataset, settings, replicas: K } = run;
-  const layout = mlpLayout([dataset.inputs, ...settings.hidden, dataset.classes]);
+  const layout = parameterLayout([dataset.inputs, ...settings.hidden, dataset.classes]);
   const init = initialParameters(layout, settings.seed);
   const owned: S[] = [];
   const allocate = (length: number, data?: Float32Array) => {
@@ -81,7 +81,7 @@ interface DeviceSplit<S> {
 function uploadSplits<S>(backend: TensorBackend<S>, dataset: Dataset, settings: TrainingSettings, allocate: (n: number, d?: Float32Array) => S) {
   const up = (split: Split): DeviceSplit<S> => ({ n: split.n, x: allocate(split.x.length, split.x), y: allocate(split.n, labelsAsFloats(split.y)) });
   const train = up(dataset.train);
-  return { train, val: up(dataset.val), trainSubset: { ...train, n: headOf(dataset.train, settings.trainEvalRows, dataset.inputs).n } };
+  return { train, val: up(dataset.val), trainSubset: { ...train, n: Math.min(settings.trainEvalRows, train.n) } };
 }
 
 async function trainLoop<S>(
@@ -94,8 +94,8 @@ async function trainLoop<S>(
 ): Promise<void> {
   const { backend, dataset, settings, replicas: K } = run;
   const checkEvery = run.checkEvery ?? DEFAULT_CHECK_EVERY;
-  const params = parameterViews(storage.params, layout, K);
-  const grads = parameterViews(storage.grads, layout, K);
+  const placement = { replicas: K };
+  const params = mlpViews(layout.mlp, storage.params, placement).flatMap((l) => [l.weight, l.bias]);
   const { batch, steps } = settings;
   // Whole batches only; step s reads rows [(s − 1)·batch mod (batches·batch), + batch).
   const batches = Math.floor(train.n / batch);
@@ -108,10 +108,7 @@ async function trainLoop<S>(
     const start = ((step - 1) % batches) * batch;
     const x = tape.constant(sharedRows(train.x, start, batch, dataset.inputs));
     const labels = sharedRows(train.y, start, batch, 1);
-    const layers = [];
-    for (let i = 0; i < params.length; i += 2) {
-      layers.push({ weight: tape.param(params[i]!, grads[i]!), bias: tape.param(params[i + 1]!, grads[i + 1]!) });
-    }
+    const layers = mlpParams(tape, layout.mlp, storage.params, storage.grads, placement);
     const logits = mlpForward(tape, layers, x, settings.activation);
     const loss = tape.softmaxCrossEntropy(logits, labels);
     tape.backward(loss);
@@ -132,14 +129,17 @@ async function trainLoop<S>(
 /** Mean loss and accuracy per replica over a split, in chunks of EVAL_CHUNK rows. */
 async function measure<S>(backend: TensorBackend<S>, run: TrainingRun<S>, layout: ParameterLayout, params: S, split: DeviceSplit<S>) {
   const K = run.replicas;
-  const views = parameterViews(params, layout, K);
   const loss = new Float64Array(K);
   const correct = new Float64Array(K);
+  const tape = new Tape(backend);
   for (let start = 0; start < split.n; start += EVAL_CHUNK) {
     backend.resetArena();
+    tape.reset();
     const rows = Math.min(EVAL_CHUNK, split.n - start);
-    const logits = mlpLogits(backend, views, sharedRows(split.x, start, rows, run.dataset.inputs), run.settings.activation);
-    const stats = await backend.read(backend.classificationStats(logits, sharedRows(split.y, start, rows, 1)));
+    // No gradients: the parameters enter the tape as constants.
+    const layers = mlpParams(tape, layout.mlp, params, undefined, { replicas: K });
+    const logits = mlpForward(tape, layers, tape.constant(sharedRows(split.x, start, rows, run.dataset.inputs)), run.settings.activation);
+    const stats = await backend.read(backend.classificationStats(logits.value, sharedRows(split.y, start, rows, 1)));
     for (let k = 0; k < K; k++) {
       loss[k]! += stats[2 * k]!;
       correct[k]! += stats[2 * k + 1]!;

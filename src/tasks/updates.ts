@@ -71,7 +71,7 @@ export function cpuUpdates(
         const optimizer = optimizers[k]!;
         const slots = storage.slots.slice(0, optimizer.checked.signature.slots.length);
         for (const range of ranges[k]!) {
-          await optimizer.step({ n: range.n, offset: k * layout.stride + range.offset, w: storage.params, g: storage.grads, slots }, lr, step);
+          optimizer.stepSync({ n: range.n, offset: k * layout.stride + range.offset, w: storage.params, g: storage.grads, slots }, lr, step);
         }
       }
     },

@@ -14,22 +14,31 @@ export interface MlpLayout {
   /** Layer widths, input first: [32, 64, 10] is 32 → 64 → 10. */
   readonly widths: readonly number[];
   readonly layers: readonly DenseLayerLayout[];
-  /** Parameters per replica, P. */
+  /** Elements per replica, P: the parameters and any alignment padding. */
   readonly size: number;
 }
 
-/** Layer after layer, each weight [in, out] row-major followed by its bias [out]. */
-export function mlpLayout(widths: readonly number[]): MlpLayout {
+/**
+ * Layer after layer, each weight [in, out] row-major followed by its bias [out]. With `align`, every
+ * tensor starts at a multiple of `align` elements and `size` is rounded up to one, so each tensor
+ * can be bound alone (WebGPU's storage offsets are aligned); padding stays unused.
+ */
+export function mlpLayout(widths: readonly number[], options: { readonly align?: number } = {}): MlpLayout {
   if (widths.length < 2 || widths.some((w) => !Number.isSafeInteger(w) || w < 1)) {
     throw new RangeError(`mlpLayout: widths must be two or more positive integers (got [${widths.join(', ')}])`);
   }
+  const unit = options.align ?? 1;
+  if (!Number.isSafeInteger(unit) || unit < 1) throw new RangeError(`mlpLayout: align must be a positive integer (got ${unit})`);
+  const aligned = (n: number) => Math.ceil(n / unit) * unit;
   const layers: DenseLayerLayout[] = [];
   let size = 0;
   for (let l = 0; l + 1 < widths.length; l++) {
     const inputs = widths[l]!;
     const outputs = widths[l + 1]!;
-    layers.push({ inputs, outputs, weightOffset: size, biasOffset: size + inputs * outputs });
-    size += inputs * outputs + outputs;
+    const weightOffset = size;
+    const biasOffset = aligned(weightOffset + inputs * outputs);
+    layers.push({ inputs, outputs, weightOffset, biasOffset });
+    size = aligned(biasOffset + outputs);
   }
   return { widths: [...widths], layers, size };
 }

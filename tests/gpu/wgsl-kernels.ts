@@ -1,20 +1,9 @@
 // WGSL test kernels shared by the GPU suites, each beside the CPU function it must match.
 
-export const WORKGROUP_SIZE = 64;
+import { WORKGROUP_SIZE } from '../../src/gpu/smoke-test.js';
 
-/** y = 2x + 1 with the element index spread over a 2-D grid of `rowStride` threads per row. */
-export function affineWgsl(rowStride: number, n: number): string {
-  return `@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> y: array<f32>;
-
-@compute @workgroup_size(${WORKGROUP_SIZE})
-fn main(@builtin(global_invocation_id) id: vec3<u32>) {
-  let i = id.x + id.y * ${rowStride}u;
-  if (i >= ${n}u) { return; }
-  y[i] = 2.0 * x[i] + 1.0;
-}
-`;
-}
+// The smoke test's kernel: y = 2x + 1 with the element index spread over a 2-D grid of `rowStride` threads per row.
+export { WORKGROUP_SIZE, affineKernel as affineWgsl } from '../../src/gpu/smoke-test.js';
 
 export function affineCpu(x: Float32Array): Float32Array {
   return x.map((value) => Math.fround(2 * value + 1));

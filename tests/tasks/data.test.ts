@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { mnistDataset } from '../../src/tasks/data/mnist.js';
 import { teacherDataset, TEACHER } from '../../src/tasks/data/teacher.js';
 import { initialParameters } from '../../src/tasks/init.js';
-import { mlpLayout, TENSOR_ALIGNMENT } from '../../src/tasks/layout.js';
+import { parameterLayout, TENSOR_ALIGNMENT } from '../../src/tasks/layout.js';
 import { learningRate } from '../../src/tasks/schedule.js';
 
 /** sha256 of the baselines' data/mlp_task.bin: header, data, then the student's initial weights. */
@@ -13,7 +13,7 @@ const BASELINE_SHA256 = 'd5c9e0452ee0a09e92a36b4789a2a8b26627289d650b6481e1e1da1
 
 function baselineImage(): Buffer {
   const d = teacherDataset();
-  const layout = mlpLayout([TEACHER.inputs, TEACHER.hidden, TEACHER.classes]);
+  const layout = parameterLayout([TEACHER.inputs, TEACHER.hidden, TEACHER.classes]);
   const init = initialParameters(layout, TEACHER.initSeed);
   const header = new Uint32Array([d.train.n, d.val.n, d.inputs, d.classes, TEACHER.hidden, TEACHER.dataSeed, TEACHER.initSeed, 0]);
   const tensors = layout.tensors.map((t) => init.subarray(t.offset, t.offset + t.size));
@@ -65,7 +65,7 @@ describe('layout and schedule', () => {
   it('aligns every tensor so it can be bound alone', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 2, maxLength: 5 }), (sizes) => {
-        const layout = mlpLayout(sizes);
+        const layout = parameterLayout(sizes);
         let end = 0;
         for (const t of layout.tensors) {
           expect(t.offset % TENSOR_ALIGNMENT).toBe(0);

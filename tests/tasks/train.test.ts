@@ -1,7 +1,7 @@
 // Batched training: replicas are independent, divergence is a result, and webgpu agrees with the cpu.
 import { describe, expect, it } from 'vitest';
 import { parseOptimizer } from '../../src/dsl/index.js';
-import { evaluatePrograms, mlpLayout, rangesFor, type CandidateEvaluation } from '../../src/tasks/index.js';
+import { evaluatePrograms, parameterLayout, rangesFor, type CandidateEvaluation } from '../../src/tasks/index.js';
 import { describeGpu } from '../gpu/gpu-context.js';
 import { readFileSync } from 'node:fs';
 
@@ -42,7 +42,7 @@ describe('batched evaluation on the cpu', () => {
   });
 
   it('applies a program with reductions tensor by tensor, and an elementwise one to the whole replica', () => {
-    const layout = mlpLayout([32, 64, 10]);
+    const layout = parameterLayout([32, 64, 10]);
     expect(rangesFor(adamw, layout)).toEqual([{ offset: 0, n: layout.stride }]);
     expect(rangesFor(rmsNormalised, layout)).toEqual(layout.tensors.map((t) => ({ offset: t.offset, n: t.size })));
   });

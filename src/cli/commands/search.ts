@@ -7,7 +7,7 @@ import {
   type EngineMessage, type SearchSpace,
 } from '../../search/index.js';
 import { TASK_NAMES } from '../../tasks/index.js';
-import { EXIT_USAGE, UsageError } from '../exit.js';
+import { UsageError } from '../exit.js';
 import { nonNegativeInteger, positiveInteger } from '../options.js';
 import { formatDuration, searchDisplay } from '../search-display.js';
 import { packageVersions } from '../versions.js';
@@ -98,5 +98,5 @@ async function supervise(dir: string, options: RunOptions & { workers: number })
     );
   }
   if (result.exitCode === 130) process.stderr.write(`stopped; continue with: symevo resume ${dir}\n`);
-  return result.exitCode === 1 && done === undefined ? 1 : result.exitCode === 130 ? 130 : result.exitCode === 0 ? 0 : EXIT_USAGE;
+  return result.exitCode;
 }

@@ -17,12 +17,6 @@ export interface Dataset {
   readonly val: Split;
 }
 
-/** The first `rows` rows of a split (or all of them), as a split of its own. */
-export function headOf(split: Split, rows: number, inputs: number): Split {
-  const n = Math.min(rows, split.n);
-  return { n, x: split.x.subarray(0, n * inputs), y: split.y.subarray(0, n) };
-}
-
 /** Labels as float32 class indices, the form the tensor ops read (exact up to 2^24 classes). */
 export function labelsAsFloats(y: Int32Array): Float32Array {
   return Float32Array.from(y);
