@@ -10,7 +10,7 @@ export interface SearchDisplay {
 const LOG_EVERY_MS = 10_000;
 
 function describe(p: EngineProgress): Record<string, string> {
-  const best = p.best === undefined ? 'none yet' : `stage ${p.best.stage} ${p.best.score.toPrecision(5)} (#${p.best.id}: ${p.best.firstLine})`;
+  const best = p.best === undefined ? 'none yet' : `stage ${p.best.stage} ${p.best.score.toPrecision(5)} #${p.best.id}: ${p.best.summary}`;
   const eta = Number.isFinite(p.etaSeconds) ? formatDuration(p.etaSeconds) : '?';
   return { best, rate: p.evaluationsPerMinute.toFixed(1), hits: (100 * p.cache.hitRate).toFixed(0), eta };
 }

@@ -24,6 +24,7 @@ import { spaceFromRecord } from './space-record.js';
 import type { SearchSpace } from './space-types.js';
 import { promotionThresholds, StageScores } from './thresholds.js';
 import { MetaValidation } from './meta-validation.js';
+import { programSummary } from './program-summary.js';
 
 export interface EngineOptions {
   readonly dir: string;
@@ -47,7 +48,7 @@ export interface EngineOptions {
 export interface EngineProgress {
   readonly evaluations: number;
   readonly budget: number;
-  readonly best?: { readonly id: number; readonly stage: number; readonly score: number; readonly firstLine: string };
+  readonly best?: { readonly id: number; readonly stage: number; readonly score: number; readonly summary: string };
   readonly evaluationsPerMinute: number;
   readonly cache: CacheStats;
   readonly etaSeconds: number;
@@ -335,7 +336,7 @@ class Engine {
       evaluations: done,
       budget: this.state.config.budget,
       ...(top !== undefined && top.fitness.status === 'ok'
-        ? { best: { id: top.id, stage: top.fitness.stageReached, score: top.fitness.score, firstLine: firstStatement(top.program) } }
+        ? { best: { id: top.id, stage: top.fitness.stageReached, score: top.fitness.score, summary: programSummary(top.program) } }
         : {}),
       evaluationsPerMinute: perMinute,
       cache: this.#cache.stats(),
