@@ -5,8 +5,9 @@
 // against every way of writing the Lion template that the simplifier does not merge: interp's two
 // argument orders, with or without decoupled weight decay, and the usual ways to scale by lr·c.
 import type { CheckedOptimizer } from './check.js';
-import { shapeKey } from './fingerprint.js';
+import { shapeKey } from './shape-key.js';
 import type { GraphNode, NodeId, OptimizerGraph } from './graph.js';
+import { shortestFloat32 } from './emit.js';
 import { runStep } from './interpret.js';
 import { parseOptimizer } from './load.js';
 import { printExpr } from './printer.js';
@@ -33,6 +34,9 @@ const MOMENTUM_INTERPS = ['interp(g, m, 0.7)', 'interp(m, g, 0.7)'];
 const DECAYS = ['s', 's + w * 0.5', 's - w * 0.5'];
 const SCALES = ['x * lr', 'x * (lr * 0.25)', 'x * lr * 0.25', 'x * 0.25 * lr', 'x * lr / 0.25', 'x * (lr / 0.25)'];
 
+/** Constant factors stay in the shape: β1 and β2 are read off the matched interps. */
+const EXACT = { keepFactors: true } as const;
+
 let templateKeys: ReadonlySet<string> | undefined;
 
 /** Shape keys of every written form of the Lion template. */
@@ -45,7 +49,7 @@ function lionTemplateKeys(): ReadonlySet<string> {
         for (const scale of SCALES) {
           const update = scale.replace('x', `(${decay.replace('s', `sign(${e})`)})`);
           const text = `def train(w, g, m, lr):\n    update = ${update}\n    m = ${mom}\n    return update, m\n`;
-          keys.add(shapeKey(parseOptimizer(text, '<lion template>')));
+          keys.add(shapeKey(parseOptimizer(text, '<lion template>'), EXACT));
         }
       }
     }
@@ -68,7 +72,7 @@ export function matchLionStructure(checked: CheckedOptimizer): StructuralMatch {
     const names = live.length > 0 ? ` (${live.join(', ')})` : '';
     return { matched: false, detail: `${live.length} live state slots${names}; Lion carries exactly one` };
   }
-  if (!lionTemplateKeys().has(shapeKey(checked))) {
+  if (!lionTemplateKeys().has(shapeKey(checked, EXACT))) {
     return { matched: false, detail: `not Lion's shape up to constants: ${oneLine(checked)}` };
   }
   const slot = carried.indexOf(true);
@@ -100,7 +104,9 @@ function interpBeta(graph: OptimizerGraph, id: NodeId): number {
   if (n.kind !== 'op' || n.op !== 'interp') throw new Error('matched Lion shape without an interp()');
   const [a, , t] = n.args.map((x) => graph.nodes[x]!);
   if (t?.kind !== 'const') throw new Error('matched Lion shape with a non-constant interp weight');
-  return a?.kind === 'input' && a.name === 'g' ? t.value : 1 - t.value;
+  // The constant as written (graph constants are float32), so 1 − 0.001 is 0.999, not 0.99899999.
+  const written = shortestFloat32(t.value);
+  return a?.kind === 'input' && a.name === 'g' ? written : 1 - written;
 }
 
 /**

@@ -1,11 +1,9 @@
-// Identity of a program by behaviour (fingerprint) and by structure up to constants (shape key).
+// Identity of a program by behaviour (fingerprint); with the shape key, the relation between two programs.
 import { createHash } from 'node:crypto';
 import type { CheckedOptimizer } from './check.js';
-import type { GraphNode, NodeId } from './graph.js';
 import { runStep } from './interpret.js';
-import { OPS, type OpSpec } from './ops.js';
 import { Rng } from './random.js';
-import { simplifiedGraph } from './simplify.js';
+import { shapeKey } from './shape-key.js';
 
 /** Probe size: enough coordinates that functions differing on part of the line are told apart. */
 const PROBE_ELEMENTS = 128;
@@ -98,34 +96,6 @@ function roundedBytes(values: Float32Array): Uint8Array {
     else bits[i] = ((b + half) & keep) >>> 0;
   }
   return new Uint8Array(bits.buffer);
-}
-
-/**
- * Hash of the simplified program's dataflow with every constant replaced by a wildcard, operands of
- * commutative ops in sorted order, and state slots anonymous: equal for the same program up to
- * hyperparameters, names, statement order and dead code.
- */
-export function shapeKey(checked: CheckedOptimizer): string {
-  const { graph, carried } = simplifiedGraph(checked);
-  const memo = new Map<NodeId, string>();
-  const key = (id: NodeId): string => {
-    const cached = memo.get(id);
-    if (cached !== undefined) return cached;
-    const n: GraphNode = graph.nodes[id]!;
-    let text: string;
-    if (n.kind === 'const') text = '#';
-    else if (n.kind === 'input') text = checked.signature.slots.includes(n.name) ? 'slot' : n.name;
-    else {
-      const args = n.args.map(key);
-      if ((OPS[n.op] as OpSpec).commutative) args.sort();
-      text = `${n.op}(${args.join(',')})`;
-    }
-    const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
-    memo.set(id, digest);
-    return digest;
-  };
-  const slotKeys = graph.slots.filter((_, i) => carried[i]).map(key).sort();
-  return createHash('sha256').update(`${key(graph.update)}|${slotKeys.join(',')}`).digest('hex').slice(0, 16);
 }
 
 export type Relation = 'equivalent' | 'same-up-to-constants' | 'different';

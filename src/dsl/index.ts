@@ -14,7 +14,8 @@ export { EXACT_REWRITES, REASSOCIATING_REWRITES, ALL_REWRITES } from './rewrites
 export { simplifyOptimizer, simplifiedGraph, graphToProgram, type Simplified, type SimplifyOptions } from './simplify.js';
 export { shortestFloat32, emitExpression } from './emit.js';
 export { oneLineSummary } from './summary.js';
-export { fingerprint, fingerprintOfUpdates, fingerprintProbe, probeUpdates, shapeKey, compareOptimizers, type Relation } from './fingerprint.js';
+export { fingerprint, fingerprintOfUpdates, fingerprintProbe, probeUpdates, compareOptimizers, type Relation } from './fingerprint.js';
+export { shapeKey, type ShapeKeyOptions } from './shape-key.js';
 export { Rng, type RngState } from './random.js';
 export {
   randomOptimizer,
