@@ -3,8 +3,12 @@
 //
 // F: u_t = c·lr·(sign(β1·m + (1 − β1)·g_t) + λ·w), then m ← β2·m + (1 − β2)·g_t, m starting at 0.
 // β is searched as k = −log2(1 − β), so grid points are spread evenly over memory lengths.
+// A state slot that evolves as an EMA of g also gives β2 directly (classify-slot.ts), and β1 is
+// then fitted alone: the probe's 50 steps show too little of a long memory (β2 near 0.999) for
+// the sign grid to place it, while the slot's recurrence identifies it at any length.
 import type { ProbeRun, ProbeSequence } from './classify-probe.js';
 import { PROBE_LR } from './classify-probe.js';
+import { slotMomenta } from './classify-slot.js';
 
 /** Coordinates of each sequence used while searching β1, β2; the final agreement uses all of them. */
 const FIT_WIDTH = 32;
@@ -23,6 +27,11 @@ const LEVELS: readonly { readonly step: number; readonly radius: number; readonl
 ];
 /** A coordinate fits F when it is within this fraction of the step size c·lr. */
 const FIT_TOLERANCE = 0.01;
+/**
+ * A β2 read off a slot is preferred to the grid's when its signs agree nearly as well: on a short
+ * probe, memories longer than the probe agree equally, and the slot's value is measured, not guessed.
+ */
+const SLOT_PREFERENCE = 5e-4;
 
 /** Gradients and the program's update signs, one time series per (sequence, coordinate). */
 interface SignData {
@@ -55,9 +64,7 @@ export function fitTemplate(
 ): TemplateFit {
   const search = signData(sequences, zeroRuns, FIT_WIDTH);
   const all = signData(sequences, zeroRuns, Infinity);
-  const [k1, k2] = fitBetas(search, all);
-  const beta1 = betaOf(k1);
-  const beta2 = betaOf(k2);
+  const [beta1, beta2] = bestBetas(search, all, slotMomenta(sequences, zeroRuns).map((s) => s.beta));
   const kSingle = fitSingleBeta(search, all);
   const template = templateSigns(all, beta1, beta2);
   const { c, lambda, fitAgreement } = fitScale(all, template, freeRuns);
@@ -152,6 +159,31 @@ function fitBetas(search: SignData, all: SignData): [number, number] {
     best = bestOf(ks1.flatMap((k1) => ks2.map((k2) => [k1, k2])), score);
   }
   return [best[0]!, best[1]!];
+}
+
+/** The grid's (β1, β2), or a slot's β2 with β1 fitted to it when its signs agree about as well. */
+function bestBetas(search: SignData, all: SignData, slotBetas: readonly number[]): [number, number] {
+  const [k1, k2] = fitBetas(search, all);
+  const grid: [number, number] = [betaOf(k1), betaOf(k2)];
+  const gridAgreement = agreement(all, ...grid);
+  let best: { betas: [number, number]; agreement: number } | undefined;
+  for (const beta2 of slotBetas) {
+    const betas: [number, number] = [betaOf(fitBeta1(search, all, beta2)), beta2];
+    const a = agreement(all, ...betas);
+    if (best === undefined || a > best.agreement) best = { betas, agreement: a };
+  }
+  return best !== undefined && best.agreement >= gridAgreement - SLOT_PREFERENCE ? best.betas : grid;
+}
+
+/** k of β1 with β2 held fixed. */
+function fitBeta1(search: SignData, all: SignData, beta2: number): number {
+  let best = K_MIN;
+  for (const { step, radius, all: useAll } of LEVELS) {
+    const d = useAll ? all : search;
+    const score = ([k]: readonly number[]) => agreement(d, betaOf(k!), beta2);
+    best = bestOf(range(best - radius, best + radius, step).map((k) => [k]), score)[0]!;
+  }
+  return best;
 }
 
 function fitSingleBeta(search: SignData, all: SignData): number {

@@ -56,6 +56,8 @@ export interface ProbeRun {
   readonly w: readonly Float32Array[];
   /** The updates the program returned, [steps][width]. */
   readonly u: readonly Float32Array[];
+  /** Each state slot after each step, [steps][slot][width] (every slot is 0 before step 1). */
+  readonly slots: readonly (readonly Float32Array[])[];
 }
 
 export interface RunOptions {
@@ -73,6 +75,7 @@ export function runProbe(checked: CheckedOptimizer, seq: ProbeSequence, options:
   let slots = checked.signature.slots.map(() => new Float32Array(PROBE_WIDTH));
   const ws: Float32Array[] = [];
   const us: Float32Array[] = [];
+  const after: Float32Array[][] = [];
   seq.grads.forEach((g0, t) => {
     const g = scale === 1 ? g0 : g0.map((x) => x * scale);
     const out = runStep(checked, { w, g, lr: PROBE_LR, step: t + 1, slots });
@@ -80,6 +83,7 @@ export function runProbe(checked: CheckedOptimizer, seq: ProbeSequence, options:
     us.push(Float32Array.from(out.update));
     if (!options.zeroWeights) w = w.map((x, i) => x - out.update[i]!);
     slots = out.slots.map((s) => Float32Array.from(s));
+    after.push(slots);
   });
-  return { w: ws, u: us };
+  return { w: ws, u: us, slots: after };
 }

@@ -9,6 +9,7 @@ import { fitTemplate, type TemplateFit } from './classify-fit.js';
 import { probeSequences, runProbe } from './classify-probe.js';
 import { AGREEMENT_THRESHOLD, propertyTests } from './classify-properties.js';
 import { matchLionStructure, type LionConstants } from './classify-structure.js';
+import { shortestFloat32 } from './emit.js';
 
 export type { LionConstants } from './classify-structure.js';
 export type { TemplateFit } from './classify-fit.js';
@@ -38,8 +39,15 @@ export interface Classification {
 const num = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : String(x));
 const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
-/** Why constants fall outside Lion's ranges; empty when they fit. */
-export function lionConstantProblems(k: Pick<LionConstants, 'beta1' | 'beta2' | 'c'>): string[] {
+/**
+ * A constant as written: the shortest decimal with the same float32 value, so that 0.999 (stored
+ * as 0.99900001) is compared with the range [0.95, 0.999] as the 0.999 its author wrote.
+ */
+export const asWritten = (x: number): number => shortestFloat32(Math.fround(x));
+
+/** Why constants fall outside Lion's ranges (compared as written); empty when they fit. */
+export function lionConstantProblems(constants: Pick<LionConstants, 'beta1' | 'beta2' | 'c'>): string[] {
+  const k = { beta1: asWritten(constants.beta1), beta2: asWritten(constants.beta2), c: constants.c };
   const problems: string[] = [];
   const [lo1, hi1] = LION_BETA1_RANGE;
   const [lo2, hi2] = LION_BETA2_RANGE;

@@ -17,6 +17,15 @@ describe('symevo inspect --classify', () => {
     ]);
   });
 
+  it('calls Lion with β2 = 0.999 in AdamW’s signature lion-like', () => {
+    const r = symevo(['inspect', 'tests/fixtures/optimizers/lion-beta2-0999.dsl', '--classify', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.classification.verdict).toBe('lion-like');
+    const pass = Object.fromEntries(doc.classification.tests.map((t: { name: string; pass: boolean }) => [t.name, t.pass]));
+    expect(pass).toMatchObject({ structural: true, behavioural: true });
+  });
+
   it('adds the classification to the JSON document', () => {
     const r = symevo(['inspect', 'dsl/optimizers/adamw.dsl', '--classify', '--json']);
     expect(r.code, r.stderr).toBe(0);

@@ -1,6 +1,8 @@
 // The Lion-likeness classifier on the seed optimizers and on Lion written in other ways.
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { asWritten } from '../../src/dsl/classify.js';
 import { classifyOptimizer, parseOptimizer, type Classification, type ClassifyTestName } from '../../src/dsl/index.js';
 
 const seed = (name: string) => parseOptimizer(readFileSync(`dsl/optimizers/${name}.dsl`, 'utf8'), `${name}.dsl`);
@@ -136,4 +138,65 @@ describe('classifyOptimizer on Lion written other ways', () => {
     expect(test(c, 'behavioural').pass).toBe(false);
     expect(test(c, 'constant-magnitude').pass).toBe(false);
   }, SLOW);
+});
+
+describe('classifyOptimizer at the edge of the β2 range', () => {
+  const fixture = () =>
+    parseOptimizer(readFileSync('tests/fixtures/optimizers/lion-beta2-0999.dsl', 'utf8'), 'lion-beta2-0999.dsl');
+
+  it('calls Lion with β2 = 0.999 in AdamW’s signature lion-like, structurally and by behaviour', () => {
+    const c = classifyOptimizer(fixture());
+    expect(c.verdict).toBe('lion-like');
+    expect(passes(c)).toMatchObject({ structural: true, behavioural: true });
+    // Compared as written: 0.999, not the float32 0.99900001 that lies outside [0.95, 0.999].
+    expect(c.structural!.beta2).toBe(0.999);
+    expect(c.structural!.beta1).toBe(0.9);
+    // Read off v's own trajectory; the probe's signs alone put it near 0.9996.
+    expect(Math.abs(c.fitted.beta2 - 0.999)).toBeLessThan(1e-5);
+    expect(Math.abs(c.fitted.beta1 - 0.9)).toBeLessThan(0.005);
+    expect(test(c, 'behavioural').detail).toContain('β2 = 0.999,');
+  }, SLOW);
+
+  it('calls the mutant of the AdamW seed on the path there lion-like too', () => {
+    // adamw.dsl with `update = sign(m)` inserted, v's interp reading g and m's reading v.
+    const c = classifyOptimizer(
+      program(
+        `
+        g2 = square(g)
+        m = interp(g, v, 0.9)
+        v = interp(g, v, 0.999)
+        sqrt_v = sqrt(v)
+        update = m / sqrt_v
+        update = sign(m)
+        wd = w * 0.01
+        update = update + wd
+        lr = lr * 0.001
+        update = update * lr`,
+        'w, g, m, v, lr',
+        'update, m, v',
+      ),
+    );
+    expect(c.verdict).toBe('lion-like');
+    expect(passes(c)).toMatchObject({ structural: true, behavioural: true, 'live-state': true });
+  }, SLOW);
+
+  it('still rejects a β2 just above the range, written as such', () => {
+    const c = classifyOptimizer(
+      program(`
+        update = sign(interp(g, m, 0.9)) * lr * 0.001
+        m = interp(g, m, 0.9991)`),
+    );
+    expect(c.verdict).toBe('not-lion-like');
+    expect(test(c, 'structural').detail).toContain('β2 = 0.9991 is outside [0.95, 0.999]');
+    expect(test(c, 'behavioural').detail).toContain('β2 = 0.9991 is outside');
+  }, SLOW);
+
+  it('reads constants as written: the shortest decimal with the same float32 value', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 999_999 }), fc.integer({ min: -8, max: 3 }), (mantissa, exponent) => {
+        const written = Number(`${mantissa}e${exponent}`);
+        return asWritten(Math.fround(written)) === written && asWritten(written) === written;
+      }),
+    );
+  });
 });
