@@ -4,7 +4,7 @@ import { Tape, mlpForward, mlpParams, mlpViews } from '../tensor/index.js';
 import type { Dataset, Split } from './data/dataset.js';
 import { labelsAsFloats } from './data/dataset.js';
 import { initialParameters } from './init.js';
-import { parameterLayout, type ParameterLayout } from './layout.js';
+import { parameterLayout, type MlpParameterLayout, type ParameterLayout } from './layout.js';
 import { sharedRows } from './model.js';
 import type { TrainingSettings } from './registry.js';
 import { learningRate } from './schedule.js';
@@ -86,7 +86,7 @@ function uploadSplits<S>(backend: TensorBackend<S>, dataset: Dataset, settings: 
 
 async function trainLoop<S>(
   run: TrainingRun<S>,
-  layout: ParameterLayout,
+  layout: MlpParameterLayout,
   storage: ReplicaStorage<S>,
   updates: ReplicaUpdates,
   train: DeviceSplit<S>,
@@ -127,7 +127,7 @@ async function trainLoop<S>(
 }
 
 /** Mean loss and accuracy per replica over a split, in chunks of EVAL_CHUNK rows. */
-async function measure<S>(backend: TensorBackend<S>, run: TrainingRun<S>, layout: ParameterLayout, params: S, split: DeviceSplit<S>) {
+async function measure<S>(backend: TensorBackend<S>, run: TrainingRun<S>, layout: MlpParameterLayout, params: S, split: DeviceSplit<S>) {
   const K = run.replicas;
   const loss = new Float64Array(K);
   const correct = new Float64Array(K);
