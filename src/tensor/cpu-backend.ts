@@ -1,14 +1,21 @@
 // The cpu tensor backend: plain TypeScript loops over Float32Array, the reference for the WGSL kernels and the fallback trainer.
 import { Arena } from './arena.js';
 import { activationCpu, activationGradCpu } from './kernels/activation-cpu.js';
-import { addBiasCpu, addCpu } from './kernels/elementwise-cpu.js';
+import { attentionMixCpu, attentionScoreGradCpu, attentionScoresCpu } from './kernels/attention-cpu.js';
+import { dconvCpu, dconvGradInputCpu, dconvGradTapsCpu } from './kernels/dconv-cpu.js';
+import { addBiasCpu, addCpu, mulCpu, scaleCpu } from './kernels/elementwise-cpu.js';
+import { embeddingCpu, embeddingGradCpu } from './kernels/embedding-cpu.js';
+import { layerNormCpu, layerNormGradCpu } from './kernels/layer-norm-cpu.js';
 import { matmulCpu } from './kernels/matmul-cpu.js';
 import { hasNonFiniteCpu, meanCpu, sumRowsCpu } from './kernels/reduce-cpu.js';
 import { classificationStatsCpu, softmaxCrossEntropyCpu } from './kernels/softmax-cpu.js';
 import {
   addBiasShape, classificationShape, elementwiseShape, markNonFiniteShape, matmulShape, meanShape, sumRowsShape,
 } from './op-shapes.js';
-import type { Activation, Tensor, TensorBackend } from './types.js';
+import {
+  attentionGradShape, attentionShape, dconvGradShape, dconvShape, embeddingGradShape, embeddingShape, layerNormGradShape, layerNormShape,
+} from './sequence-shapes.js';
+import type { Activation, AttentionOptions, SequenceOptions, Tensor, TensorBackend } from './types.js';
 import { checkBounds, matrixSize, replicaOffset, storedBatch, viewSpan } from './views.js';
 
 type T = Tensor<Float32Array>;
@@ -143,6 +150,130 @@ export class CpuTensorBackend implements TensorBackend<Float32Array> {
     return dx;
   }
 
+  mul(a: T, b: T, out?: T): T {
+    const batch = elementwiseShape('mul', input(a, 'mul a'), input(b, 'mul b'), out);
+    const y = this.#output(out, batch, a.rows, a.cols);
+    a = this.#apart(a, y);
+    b = this.#apart(b, y);
+    const n = matrixSize(a);
+    for (let r = 0; r < batch; r++) {
+      mulCpu(a.storage, replicaOffset(a, r), b.storage, replicaOffset(b, r), y.storage, replicaOffset(y, r), n);
+    }
+    return y;
+  }
+
+  scale(x: T, c: number, out?: T): T {
+    const batch = elementwiseShape('scale', input(x, 'scale x'), undefined, out);
+    const y = this.#output(out, batch, x.rows, x.cols);
+    x = this.#apart(x, y);
+    const n = matrixSize(x);
+    for (let r = 0; r < batch; r++) scaleCpu(x.storage, replicaOffset(x, r), Math.fround(c), y.storage, replicaOffset(y, r), n);
+    return y;
+  }
+
+  embedding(table: T, ids: T, out?: T): T {
+    const batch = embeddingShape(input(table, 'embedding table'), input(ids, 'embedding ids'), out);
+    const y = this.#output(out, batch, ids.rows, table.cols);
+    table = this.#apart(table, y);
+    ids = this.#apart(ids, y);
+    for (let r = 0; r < batch; r++) {
+      embeddingCpu(table.storage, replicaOffset(table, r), ids.storage, replicaOffset(ids, r), y.storage, replicaOffset(y, r), ids.rows, table.rows, table.cols);
+    }
+    return y;
+  }
+
+  embeddingGrad(ids: T, dy: T, rows: number, out?: T): T {
+    const batch = embeddingGradShape(input(ids, 'embeddingGrad ids'), input(dy, 'embeddingGrad dy'), rows, out);
+    const y = this.#output(out, batch, rows, dy.cols);
+    ids = this.#apart(ids, y);
+    dy = this.#apart(dy, y);
+    for (let r = 0; r < batch; r++) {
+      embeddingGradCpu(ids.storage, replicaOffset(ids, r), dy.storage, replicaOffset(dy, r), y.storage, replicaOffset(y, r), dy.rows, rows, dy.cols);
+    }
+    return y;
+  }
+
+  layerNorm(x: T, gain: T, bias: T, eps: number): { y: T; stats: T } {
+    const batch = layerNormShape(input(x, 'layerNorm x'), input(gain, 'layerNorm gain'), input(bias, 'layerNorm bias'), eps);
+    const y = this.#scratch(batch, x.rows, x.cols);
+    const stats = this.#scratch(batch, x.rows, 2);
+    for (let r = 0; r < batch; r++) {
+      layerNormCpu(
+        x.storage, replicaOffset(x, r), gain.storage, replicaOffset(gain, r), bias.storage, replicaOffset(bias, r), eps,
+        y.storage, replicaOffset(y, r), stats.storage, replicaOffset(stats, r), { N: x.rows, D: x.cols },
+      );
+    }
+    return { y, stats };
+  }
+
+  layerNormGrad(x: T, gain: T, stats: T, dy: T, outs: { dx?: T; dgain?: T; dbias?: T } = {}): { dx: T; dgain: T; dbias: T } {
+    const batch = layerNormGradShape(input(x, 'layerNormGrad x'), input(gain, 'gain'), input(stats, 'stats'), input(dy, 'layerNormGrad dy'), outs);
+    const dx = this.#output(outs.dx, batch, x.rows, x.cols);
+    const dgain = this.#output(outs.dgain, batch, 1, x.cols);
+    const dbias = this.#output(outs.dbias, batch, 1, x.cols);
+    [x, gain, stats, dy] = this.#apartAll([x, gain, stats, dy], [dx, dgain, dbias]);
+    for (let r = 0; r < batch; r++) {
+      layerNormGradCpu(
+        x.storage, replicaOffset(x, r), gain.storage, replicaOffset(gain, r), stats.storage, replicaOffset(stats, r), dy.storage, replicaOffset(dy, r),
+        dx.storage, replicaOffset(dx, r), dgain.storage, replicaOffset(dgain, r), dbias.storage, replicaOffset(dbias, r), { N: x.rows, D: x.cols },
+      );
+    }
+    return { dx, dgain, dbias };
+  }
+
+  attention(q: T, k: T, v: T, options: AttentionOptions): { out: T; probs: T } {
+    const dims = attentionShape(input(q, 'attention q'), input(k, 'attention k'), input(v, 'attention v'), options);
+    const out = this.#scratch(dims.batch, q.rows, q.cols);
+    const probs = this.#scratch(dims.batch, dims.B * dims.H * dims.T, dims.T);
+    for (let r = 0; r < dims.batch; r++) {
+      attentionScoresCpu(q.storage, replicaOffset(q, r), k.storage, replicaOffset(k, r), probs.storage, replicaOffset(probs, r), dims);
+      attentionMixCpu(probs.storage, replicaOffset(probs, r), v.storage, replicaOffset(v, r), out.storage, replicaOffset(out, r), dims, false, 1);
+    }
+    return { out, probs };
+  }
+
+  attentionGrad(q: T, k: T, v: T, probs: T, dOut: T, options: AttentionOptions & { dq?: T; dk?: T; dv?: T }): { dq: T; dk: T; dv: T } {
+    const dims = attentionGradShape(input(q, 'q'), input(k, 'k'), input(v, 'v'), input(probs, 'probs'), input(dOut, 'dOut'), options);
+    const dq = this.#output(options.dq, dims.batch, q.rows, q.cols);
+    const dk = this.#output(options.dk, dims.batch, q.rows, q.cols);
+    const dv = this.#output(options.dv, dims.batch, q.rows, q.cols);
+    [q, k, v, probs, dOut] = this.#apartAll([q, k, v, probs, dOut], [dq, dk, dv]);
+    const ds = this.#scratch(dims.batch, probs.rows, probs.cols);
+    const c = 1 / Math.sqrt(dims.dh);
+    for (let r = 0; r < dims.batch; r++) {
+      const at = (t: T) => replicaOffset(t, r);
+      attentionScoreGradCpu(v.storage, at(v), probs.storage, at(probs), dOut.storage, at(dOut), ds.storage, at(ds), dims);
+      attentionMixCpu(ds.storage, at(ds), k.storage, at(k), dq.storage, at(dq), dims, false, c);
+      attentionMixCpu(ds.storage, at(ds), q.storage, at(q), dk.storage, at(dk), dims, true, c);
+      attentionMixCpu(probs.storage, at(probs), dOut.storage, at(dOut), dv.storage, at(dv), dims, true, 1);
+    }
+    return { dq, dk, dv };
+  }
+
+  dconv(x: T, taps: T, options: SequenceOptions & { out?: T }): T {
+    const batch = dconvShape(input(x, 'dconv x'), input(taps, 'dconv taps'), options, options.out);
+    const y = this.#output(options.out, batch, x.rows, x.cols);
+    x = this.#apart(x, y);
+    taps = this.#apart(taps, y);
+    const dims = { B: x.rows / options.seq, T: options.seq, D: x.cols, W: taps.rows };
+    for (let r = 0; r < batch; r++) dconvCpu(x.storage, replicaOffset(x, r), taps.storage, replicaOffset(taps, r), y.storage, replicaOffset(y, r), dims);
+    return y;
+  }
+
+  dconvGrad(x: T, taps: T, dy: T, options: SequenceOptions & { dx?: T; dtaps?: T }): { dx: T; dtaps: T } {
+    const batch = dconvGradShape(input(x, 'dconvGrad x'), input(taps, 'dconvGrad taps'), input(dy, 'dconvGrad dy'), options);
+    const dx = this.#output(options.dx, batch, x.rows, x.cols);
+    const dtaps = this.#output(options.dtaps, batch, taps.rows, taps.cols);
+    [x, taps, dy] = this.#apartAll([x, taps, dy], [dx, dtaps]);
+    const dims = { B: x.rows / options.seq, T: options.seq, D: x.cols, W: taps.rows };
+    for (let r = 0; r < batch; r++) {
+      const at = (t: T) => replicaOffset(t, r);
+      dconvGradInputCpu(taps.storage, at(taps), dy.storage, at(dy), dx.storage, at(dx), dims);
+      dconvGradTapsCpu(x.storage, at(x), dy.storage, at(dy), dtaps.storage, at(dtaps), dims);
+    }
+    return { dx, dtaps };
+  }
+
   softmaxCrossEntropy(logits: T, labels: T): { loss: T; dlogits: T } {
     const batch = classificationShape('softmaxCrossEntropy', input(logits, 'logits'), input(labels, 'labels'));
     const { rows: M, cols: C } = logits;
@@ -198,6 +329,11 @@ export class CpuTensorBackend implements TensorBackend<Float32Array> {
     const copy = this.#arena.take(span);
     copy.set(t.storage.subarray(t.offset, t.offset + span));
     return { ...t, storage: copy, offset: 0 };
+  }
+
+  /** Each input, copied aside when it shares storage with any of `outs`. */
+  #apartAll<A extends T[]>(inputs: [...A], outs: readonly T[]): [...A] {
+    return inputs.map((t) => outs.reduce((kept, out) => this.#apart(kept, out), t)) as [...A];
   }
 
   /** `out` when given (already checked), else contiguous arena storage. */

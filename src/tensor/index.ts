@@ -1,5 +1,5 @@
 // The tensor module's public surface: the backend contract, the cpu and webgpu backends, the autograd tape and the MLP.
-export type { Activation, Tensor, TensorBackend } from './types.js';
+export type { Activation, AttentionOptions, SequenceOptions, Tensor, TensorBackend } from './types.js';
 export { CpuTensorBackend } from './cpu-backend.js';
 export { WebGpuTensorBackend, type WebGpuBackendOptions } from './webgpu-backend.js';
 export {

@@ -7,7 +7,7 @@
 //   tape.backward(loss);   // writes every reached parameter's gradient into its view
 // Gradients flow per replica: a replica's loss depends on its own parameters only, so the seed
 // is 1 for every replica's loss and nothing is summed across the batch.
-import type { Activation, Tensor, TensorBackend } from './types.js';
+import type { Activation, AttentionOptions, SequenceOptions, Tensor, TensorBackend } from './types.js';
 
 /** A value recorded on the tape. Valid until the tape's next reset. */
 export interface TapeNode<S> {
@@ -105,6 +105,63 @@ export class Tape<S> {
     return this.#op(value, [x], (g) => this.#send(x, (out) => this.backend.activationGrad(kind, x.value, g, out)));
   }
 
+  /** a ⊙ b elementwise. */
+  mul(a: TapeNode<S>, b: TapeNode<S>): TapeNode<S> {
+    const value = this.backend.mul(this.#value(a), this.#value(b));
+    return this.#op(value, [a, b], (g) => {
+      this.#send(a, (out) => this.backend.mul(g, b.value, out));
+      this.#send(b, (out) => this.backend.mul(g, a.value, out));
+    });
+  }
+
+  /** c · x. */
+  scale(x: TapeNode<S>, c: number): TapeNode<S> {
+    const value = this.backend.scale(this.#value(x), c);
+    return this.#op(value, [x], (g) => this.#send(x, (out) => this.backend.scale(g, c, out)));
+  }
+
+  /** Rows of `table` [batch, V, D] picked by ids [1 or batch, N, 1] → [batch, N, D]; ids get no gradient. */
+  embedding(table: TapeNode<S>, ids: Tensor<S>): TapeNode<S> {
+    const value = this.backend.embedding(this.#value(table), ids);
+    const rows = table.value.rows;
+    return this.#op(value, [table], (g) => this.#send(table, (out) => this.backend.embeddingGrad(ids, g, rows, out)));
+  }
+
+  /** LayerNorm of each row of x [batch, N, D] with gain and bias [batch, 1, D]. */
+  layerNorm(x: TapeNode<S>, gain: TapeNode<S>, bias: TapeNode<S>, eps = 1e-5): TapeNode<S> {
+    const { y, stats } = this.backend.layerNorm(this.#value(x), this.#value(gain), this.#value(bias), eps);
+    return this.#op(y, [x, gain, bias], (g) => {
+      const grads = this.backend.layerNormGrad(x.value, gain.value, stats, g, this.#outs({ dx: x, dgain: gain, dbias: bias }));
+      this.#send(x, () => grads.dx);
+      this.#send(gain, () => grads.dgain);
+      this.#send(bias, () => grads.dbias);
+    });
+  }
+
+  /** Causal multi-head attention of q, k, v [batch, B·T, D] (see TensorBackend.attention). */
+  attention(q: TapeNode<S>, k: TapeNode<S>, v: TapeNode<S>, options: AttentionOptions): TapeNode<S> {
+    const { heads, seq } = options;
+    const { out, probs } = this.backend.attention(this.#value(q), this.#value(k), this.#value(v), { heads, seq });
+    return this.#op(out, [q, k, v], (g) => {
+      const outs = this.#outs({ dq: q, dk: k, dv: v });
+      const grads = this.backend.attentionGrad(q.value, k.value, v.value, probs, g, { heads, seq, ...outs });
+      this.#send(q, () => grads.dq);
+      this.#send(k, () => grads.dk);
+      this.#send(v, () => grads.dv);
+    });
+  }
+
+  /** Causal depthwise convolution of x [batch, B·T, D] along each sequence with taps [batch, W, D]. */
+  dconv(x: TapeNode<S>, taps: TapeNode<S>, options: SequenceOptions): TapeNode<S> {
+    const { seq } = options;
+    const value = this.backend.dconv(this.#value(x), this.#value(taps), { seq });
+    return this.#op(value, [x, taps], (g) => {
+      const grads = this.backend.dconvGrad(x.value, taps.value, g, { seq, ...this.#outs({ dx: x, dtaps: taps }) });
+      this.#send(x, () => grads.dx);
+      this.#send(taps, () => grads.dtaps);
+    });
+  }
+
   /** Mean softmax cross-entropy per replica, [batch, 1, 1]; labels [1, M, 1] hold class indices. */
   softmaxCrossEntropy(logits: TapeNode<S>, labels: Tensor<S>): TapeNode<S> {
     const { loss, dlogits } = this.backend.softmaxCrossEntropy(this.#value(logits), labels);
@@ -166,6 +223,22 @@ export class Tape<S> {
     if (e.grad.batch !== node.value.batch) {
       throw new RangeError(`backward: a gradient of batch ${e.grad.batch} reached a value of batch ${node.value.batch}; summing gradients over replicas is not supported`);
     }
+  }
+
+  /**
+   * For an op that computes several inputs' gradients in one call: where each should be written,
+   * the view #send would pass its contribution (a parameter's gradient view when this is the
+   * node's only pending contribution), else nothing. Computed before any of them is sent, so an
+   * input appearing twice gets no view and its contributions are summed.
+   */
+  #outs<K extends string>(nodes: Record<K, TapeNode<S>>): Partial<Record<K, Tensor<S>>> {
+    const outs: Partial<Record<K, Tensor<S>>> = {};
+    for (const key of Object.keys(nodes) as K[]) {
+      const node = nodes[key];
+      const e = this.#entries[node.id]!;
+      if (node.requiresGrad && e.grad === undefined && e.received + 1 === e.consumers && e.target !== undefined) outs[key] = e.target;
+    }
+    return outs;
   }
 
   /** `g` itself, or a copy of it in `out`. */

@@ -187,6 +187,46 @@ export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
     return dx;
   }
 
+  mul(): T {
+    throw new Error('webgpu: mul is not implemented yet');
+  }
+
+  scale(): T {
+    throw new Error('webgpu: scale is not implemented yet');
+  }
+
+  embedding(): T {
+    throw new Error('webgpu: embedding is not implemented yet');
+  }
+
+  embeddingGrad(): T {
+    throw new Error('webgpu: embeddingGrad is not implemented yet');
+  }
+
+  layerNorm(): { y: T; stats: T } {
+    throw new Error('webgpu: layerNorm is not implemented yet');
+  }
+
+  layerNormGrad(): { dx: T; dgain: T; dbias: T } {
+    throw new Error('webgpu: layerNormGrad is not implemented yet');
+  }
+
+  attention(): { out: T; probs: T } {
+    throw new Error('webgpu: attention is not implemented yet');
+  }
+
+  attentionGrad(): { dq: T; dk: T; dv: T } {
+    throw new Error('webgpu: attentionGrad is not implemented yet');
+  }
+
+  dconv(): T {
+    throw new Error('webgpu: dconv is not implemented yet');
+  }
+
+  dconvGrad(): { dx: T; dtaps: T } {
+    throw new Error('webgpu: dconvGrad is not implemented yet');
+  }
+
   softmaxCrossEntropy(logits: T, labels: T): { loss: T; dlogits: T } {
     const batch = classificationShape('softmaxCrossEntropy', input(logits, 'logits'), input(labels, 'labels'));
     const loss = this.#scratch(batch, 1, 1);

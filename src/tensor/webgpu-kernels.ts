@@ -42,7 +42,7 @@ export function defaultMatmulTiles(device: GPUDevice): MatmulTiles {
   return fields.some((f) => /llvmpipe|lavapipe|softpipe|swiftshader/i.test(f ?? '')) ? SOFTWARE_MATMUL_TILES : GPU_MATMUL_TILES;
 }
 
-const ACTIVATIONS: readonly Activation[] = ['relu', 'tanh', 'gelu'];
+const ACTIVATIONS: readonly Activation[] = ['relu', 'tanh', 'gelu', 'square', 'sigmoid', 'sqrelu'];
 
 export type KernelName =
   | `matmul_${'n' | 't'}${'n' | 't'}_${'wide' | 'narrow'}`

@@ -194,7 +194,7 @@ export function awkwardValue(rng: Rng): number {
   return rng.pick([0, -0, 1e-30, -1e-30, 1e-42, 9.5, -9.5, 10, -10, 12, -12, 88, -88, 1e20, -1e20, Infinity, -Infinity, NaN]);
 }
 
-const ACTIVATION_KINDS: readonly Activation[] = ['relu', 'tanh', 'gelu'];
+const ACTIVATION_KINDS: readonly Activation[] = ['relu', 'tanh', 'gelu', 'square', 'sigmoid', 'sqrelu'];
 
 /** Elementwise ops (add, addBias, activation, activationGrad) with awkward values when `awkward`. */
 export function elementwiseCaseArb(awkward: boolean): fc.Arbitrary<OpCase> {
@@ -218,7 +218,7 @@ export function elementwiseCaseArb(awkward: boolean): fc.Arbitrary<OpCase> {
       activationGrad: {
         inputs: [x, second],
         run: (bk, [a, dy], out) => [bk.activationGrad(kind, a!, dy!, out)],
-        reference: ([a, dy]) => [zip64(a!, dy!, (u, g) => (kind === 'relu' ? (u > 0 ? g : 0) : kind === 'gelu' && u <= -10 ? 0 : g * Math.fround(derivative(kind, u))))],
+        reference: ([a, dy]) => [zip64(a!, dy!, (u, g) => ((kind === 'relu' || kind === 'sqrelu') && !(u > 0) ? 0 : kind === 'relu' ? g : kind === 'gelu' && u <= -10 ? 0 : g * Math.fround(derivative(kind, u))))],
       },
     };
     const chosen = cases[p.op]!;
@@ -247,6 +247,14 @@ export function derivative(kind: Activation, x: number): number {
       const c = Math.sqrt(2 / Math.PI);
       const u = c * (x + 0.044715 * x ** 3);
       return 0.5 * onePlusTanh(u) + (0.5 * x * c * (1 + 3 * 0.044715 * x * x)) / Math.cosh(u) ** 2;
+    }
+    case 'square':
+      return 2 * x;
+    case 'sqrelu':
+      return x > 0 ? 2 * x : 0;
+    case 'sigmoid': {
+      const s = ACTIVATIONS.sigmoid(x);
+      return x > 40 || x < -40 ? Math.exp(-Math.abs(x)) : s * (1 - s);
     }
   }
 }

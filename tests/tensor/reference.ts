@@ -64,11 +64,14 @@ export function map64(a: Dense, f: (x: number) => number): Dense {
 
 const C = Math.sqrt(2 / Math.PI);
 
-/** The activations by their textbook definitions (gelu: the tanh approximation). */
+/** The activations by their textbook definitions (gelu: the tanh approximation; sqrelu: relu²). */
 export const ACTIVATIONS: Record<Activation, (x: number) => number> = {
   relu: (x) => (x > 0 || Number.isNaN(x) ? x : 0),
   tanh: Math.tanh,
   gelu: (x) => (x === -Infinity ? 0 : x === Infinity ? x : 0.5 * x * onePlusTanh(C * (x + 0.044715 * x ** 3))),
+  square: (x) => x * x,
+  sqrelu: (x) => (x > 0 || Number.isNaN(x) ? x * x : 0),
+  sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
 };
 
 /** 1 + tanh(u), without the cancellation of 1 + (−1 + tiny) for u ≪ 0: 2e^{2u} / (1 + e^{2u}). */

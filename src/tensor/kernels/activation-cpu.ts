@@ -10,6 +10,10 @@
 //   gelu'(x) = s + 2x·u'·s·q, s = σ(2u), q = 1 − s = 1/(1 + 1/e), u' = √(2/π)(1 + 3·0.044715x²);
 //              0 for x ≤ −10 and 1 for x ≥ 10; below −10, dy·gelu'(x) is 0 even for a non-finite
 //              dy, like relu's 0 for x ≤ 0 (a product with a literal 0 is not kept by fast-math GPUs).
+//   square(x) = x²;                                 square'(x)·dy = 2x·dy
+//   sqrelu(x) = relu(x)²;                           sqrelu'(x)·dy = 2x·dy for x > 0, else 0 (NaN x too, as relu)
+//   sigmoid(x) = 1/(1+e) for x ≥ 0, e/(1+e) below, e = exp(−|x|) (no overflow, ±Inf gives 1 and 0);
+//   sigmoid'(x) = e/(1+e)² with the same e (0 at ±Inf rather than 1·0 from σ(1 − σ)).
 import type { Activation } from '../types.js';
 
 export const GELU_C = Math.sqrt(2 / Math.PI);
@@ -36,6 +40,16 @@ export function geluGrad(x: number): number {
   const s = 1 / (1 + e);
   const q = 1 / (1 + 1 / e);
   return s + 2 * x * GELU_C * (1 + 3 * GELU_A * x * x) * s * q;
+}
+
+export function sigmoid(x: number): number {
+  const e = Math.exp(-Math.abs(x));
+  return x >= 0 ? 1 / (1 + e) : x !== x ? x : e / (1 + e);
+}
+
+export function sigmoidGrad(x: number): number {
+  const e = Math.exp(-Math.abs(x));
+  return e / ((1 + e) * (1 + e));
 }
 
 export function tanhGrad(x: number): number {
@@ -75,6 +89,18 @@ export function activationCpu(kind: Activation, x: Float32Array, xo: number, y: 
     case 'gelu':
       for (let e = 0; e < n; e++) y[yo + e] = gelu(x[xo + e]!);
       return;
+    case 'square':
+      for (let e = 0; e < n; e++) y[yo + e] = x[xo + e]! * x[xo + e]!;
+      return;
+    case 'sqrelu':
+      for (let e = 0; e < n; e++) {
+        const r = relu(x[xo + e]!);
+        y[yo + e] = r * r;
+      }
+      return;
+    case 'sigmoid':
+      for (let e = 0; e < n; e++) y[yo + e] = sigmoid(x[xo + e]!);
+      return;
   }
 }
 
@@ -106,6 +132,18 @@ export function activationGradCpu(
         const v = x[xo + e]!;
         dx[dxo + e] = v <= -GELU_LIMIT ? 0 : dy[dyo + e]! * Math.fround(geluGrad(v));
       }
+      return;
+    case 'square':
+      for (let e = 0; e < n; e++) dx[dxo + e] = dy[dyo + e]! * Math.fround(2 * x[xo + e]!);
+      return;
+    case 'sqrelu':
+      for (let e = 0; e < n; e++) {
+        const v = x[xo + e]!;
+        dx[dxo + e] = v > 0 ? dy[dyo + e]! * Math.fround(2 * v) : 0;
+      }
+      return;
+    case 'sigmoid':
+      for (let e = 0; e < n; e++) dx[dxo + e] = dy[dyo + e]! * Math.fround(sigmoidGrad(x[xo + e]!));
       return;
   }
 }

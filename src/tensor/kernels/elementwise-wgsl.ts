@@ -25,6 +25,21 @@ function activationFunction(kind: Activation): string {
   let u = ${f32(GELU_C)} * (x + ${f32(GELU_A)} * x * x * x);
   return x / (1.0 + t_exp(-2.0 * u));
 }`;
+    case 'square':
+      return 'fn act(x: f32) -> f32 { return x * x; }';
+    case 'sqrelu':
+      return `fn act(x: f32) -> f32 {
+  let b = bitcast<u32>(x);
+  let r = select(x, 0.0, (b >> 31u) == 1u && (b & 0x7fffffffu) <= 0x7f800000u);
+  return r * r;
+}`;
+    case 'sigmoid':
+      // e = exp(−|x|) ≤ 1, so nothing overflows and no infinity enters the arithmetic.
+      return `fn act(x: f32) -> f32 {
+  if (t_is_nan(x)) { return x; }
+  let e = t_exp(-abs(x));
+  return select(e / (1.0 + e), 1.0 / (1.0 + e), (bitcast<u32>(x) >> 31u) == 0u);
+}`;
   }
 }
 
@@ -55,6 +70,20 @@ function activationGradFunction(kind: Activation): string {
   let q = 1.0 / (1.0 + 1.0 / e);
   let du = ${f32(GELU_C)} * (1.0 + ${f32(3 * GELU_A)} * x * x);
   return dy * (s + 2.0 * x * du * s * q);
+}`;
+    case 'square':
+      return 'fn act_grad(x: f32, dy: f32) -> f32 { return dy * (2.0 * x); }';
+    case 'sqrelu':
+      return `fn act_grad(x: f32, dy: f32) -> f32 {
+  let b = bitcast<u32>(x);
+  return select(0.0, dy * (2.0 * x), b != 0u && b <= 0x7f800000u);
+}`;
+    case 'sigmoid':
+      return `fn act_grad(x: f32, dy: f32) -> f32 {
+  if (t_is_nan(x)) { return x; }
+  let e = t_exp(-abs(x));
+  let d = 1.0 + e;
+  return dy * (e / (d * d));
 }`;
   }
 }
