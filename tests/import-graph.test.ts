@@ -12,8 +12,9 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   search: ['tasks', 'compile', 'dsl'],
   nas: ['search', 'tasks', 'dsl'],
   export: ['dsl'],
+  report: ['search', 'dsl'],
   'worker.ts': ['tasks', 'compile', 'tensor', 'gpu', 'dsl'],
-  cli: ['nas', 'search', 'tasks', 'compile', 'tensor', 'gpu', 'dsl', 'export'],
+  cli: ['nas', 'search', 'tasks', 'compile', 'tensor', 'gpu', 'dsl', 'export', 'report'],
 };
 
 function filesUnder(dir: string): string[] {

@@ -1,5 +1,6 @@
 // `symevo inspect FILE [--compare OTHER] [--classify]`: canonical and simplified text, fingerprint,
-// shape key, and on request the Lion-likeness tests and verdict.
+// shape key, and on request the Lion-likeness tests and verdict. Given a run directory instead of a
+// file, the run's leaderboard or one program's lineage (inspect-run.ts).
 import type { Command } from 'commander';
 import {
   classifyOptimizer,
@@ -12,6 +13,9 @@ import {
   type Classification,
 } from '../../dsl/index.js';
 import { loadOptimizer } from '../load-program.js';
+import { nonNegativeInteger, positiveInteger } from '../options.js';
+import { isRunDirectory } from '../../report/index.js';
+import { inspectRun } from './inspect-run.js';
 
 interface Inspection {
   readonly file: string;
@@ -74,12 +78,18 @@ function classificationLines(c: Classification): string[] {
 export function registerInspect(program: Command): void {
   program
     .command('inspect')
-    .description('show a program in canonical and simplified form, with its fingerprint and shape key')
-    .argument('<file>', 'program file (.dsl)')
+    .description('show a program in canonical and simplified form, with its fingerprint and shape key; or a run\'s leaderboard')
+    .argument('<file>', 'program file (.dsl), or a run directory (runs/NAME)')
     .option('--compare <other>', 'say whether the two programs are equivalent, the same up to constants, or different')
     .option('--classify', 'run the Lion-likeness tests (structure, behaviour, properties) and print the verdict')
+    .option('--top <n>', 'run directory: programs in the leaderboard', positiveInteger, 10)
+    .option('--id <id>', 'run directory: one program in detail, with its lineage back to a seed', nonNegativeInteger)
     .option('--json', 'print one JSON document')
-    .action((file: string, options: { compare?: string; classify?: boolean; json?: boolean }) => {
+    .action((file: string, options: { compare?: string; classify?: boolean; json?: boolean; top: number; id?: number }) => {
+      if (isRunDirectory(file)) {
+        inspectRun(file, options);
+        return;
+      }
       const a = loadOptimizer(file);
       const first = inspectProgram(file, a, options.classify);
       if (options.compare === undefined) {

@@ -1,0 +1,9 @@
+// Public surface of the run reports: reading a run directory, its leaderboard, lineage and statistics, and report.html.
+export { isRunDirectory, readRun, type FunnelStage, type RunRead, type RunReadResult, type RunSpace } from './run-reader.js';
+export { programFacts, type ProgramFacts } from './program-facts.js';
+export { describeKinship, kinship, KNOWN_OPTIMIZERS_DIR, type Kinship, type KnownRelation } from './known-optimizers.js';
+export { leaderboard, rankedEntries, type LeaderboardRow } from './leaderboard.js';
+export { lineage, programDetail, type LineageStep, type ProgramDetail } from './lineage.js';
+export { diffLines, unifiedDiff, type DiffLine } from './line-diff.js';
+export { rateSeries, runSeries, runTotals, type RatePoint, type RunTotals, type SeriesPoint } from './run-stats.js';
+export { formatDetail, formatLeaderboard } from './inspect-text.js';

@@ -1,0 +1,81 @@
+// Terminal text of `symevo inspect runs/NAME`: the run's totals and leaderboard, or one program's detail.
+import type { LeaderboardRow } from './leaderboard.js';
+import type { ProgramDetail } from './lineage.js';
+import type { RunRead } from './run-reader.js';
+import type { RunTotals } from './run-stats.js';
+
+const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
+const score = (x: number | null) => (x === null ? '-' : x.toPrecision(5));
+const indent = (text: string, pad = '    ') => text.trimEnd().split('\n').map((l) => `${pad}${l}`).join('\n');
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds.toFixed(1)}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(seconds / 3600)}h${String(Math.round((seconds % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export function runHeader(run: RunRead): string[] {
+  const state = run.runningPid !== undefined ? `running (engine pid ${run.runningPid})` : 'not running';
+  const stages = run.space.funnel.map((s, i) => `${i}: ${s.task} ${s.steps} steps`).join(', ');
+  const direction = run.space.metric.lowerIsBetter ? 'lower is better' : 'higher is better';
+  return [
+    `run ${run.dir}: space ${run.space.name}, seed ${run.config.seed}, backend ${run.config.backend}, ${state}`,
+    `funnel stages ${stages}; metric ${run.space.metric.name} (${direction})`,
+    ...run.notes.map((n) => `note: ${n}`),
+  ];
+}
+
+export function totalsLine(t: RunTotals): string {
+  return (
+    `${t.evaluations}/${t.budget} evaluations, ${t.trained} trained, cache hit rate ${percent(t.cacheHitRate)}, ` +
+    `redundant statements ${percent(t.redundantFraction)}, wall time ${formatDuration(t.wallSeconds)}, ` +
+    `${t.evaluationsPerMinute.toFixed(1)} evaluations/min, ${t.diverged} diverged, ${t.failed} failed`
+  );
+}
+
+/** Columns right-aligned to their widest cell, the last (free text) left as is. */
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, c) => (c === cells.length - 1 ? cell : cell.padStart(widths[c]!))).join('  ');
+  return [line(header), ...rows.map(line)];
+}
+
+export function formatLeaderboard(run: RunRead, totals: RunTotals, rows: readonly LeaderboardRow[]): string {
+  const stages = run.space.funnel.map((_, s) => `stage ${s}`);
+  const body = rows.map((r) => [
+    String(r.rank), `#${r.id}`, String(r.stageReached), ...r.stageScores.map(score), `${r.statements.before}→${r.statements.after}`, r.relation,
+  ]);
+  const lines = [
+    ...runHeader(run),
+    totalsLine(totals),
+    '',
+    ...(rows.length === 0 ? ['no program has a usable score yet'] : table(['rank', 'id', 'reached', ...stages, 'statements', 'relation'], body)),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+export function formatDetail(run: RunRead, d: ProgramDetail): string {
+  const metricText = (m: Readonly<Record<string, number>>) =>
+    Object.entries(m).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toPrecision(5)}`).join(', ');
+  const lines = [
+    ...runHeader(run),
+    '',
+    `#${d.id}: ${d.fitness}${d.cacheHit ? ' (from the cache)' : ''}`,
+    `  fingerprint: ${d.fingerprint}`,
+    ...(d.relation ? [`  relation:    ${d.relation}`] : []),
+    ...(d.statements ? [`  statements:  ${d.statements.before} → ${d.statements.after} after simplification`] : []),
+    '  as evolved:',
+    indent(d.program),
+    ...(d.simplified ? ['  simplified:', indent(d.simplified)] : []),
+    '  metrics:',
+    ...d.stages.map((s) => `    stage ${s.stage} (${s.task.task} ${s.task.steps} steps): ${metricText(s.metrics)}`),
+    `  lineage (${d.lineage.length} step${d.lineage.length === 1 ? '' : 's'} back to ${d.lineageBroken ? 'where the journal ends' : 'a seed'}):`,
+    ...d.lineage.flatMap((s) => [
+      `    #${s.id} ← ${s.parentId === null ? 'seed' : `#${s.parentId}`}: ${s.mutation.kind}: ${s.mutation.detail} | ${s.fitness}`,
+      ...(s.diff === '' ? [] : [indent(s.diff, '      ')]),
+    ]),
+    ...(d.lineageBroken ? [`    (lineage broken: ${d.lineageBroken})`] : []),
+  ];
+  return lines.join('\n') + '\n';
+}
