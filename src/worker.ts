@@ -1,7 +1,28 @@
 // The worker-thread entry of the evaluation pool: runs one batch of candidates through the funnel on this thread's device.
+import { threadId } from 'node:worker_threads';
+import { acquireGpu } from './gpu/index.js';
 import { runFunnel, type FunnelJob, type FunnelOutcome } from './tasks/index.js';
 
-export type WorkerReply = { readonly ok: true; readonly outcomes: readonly FunnelOutcome[] } | { readonly ok: false; readonly reason: string };
+/** The thread and its device, reported with each batch so the journal records who trained what. */
+export interface WorkerDevice {
+  readonly worker: string;
+  readonly backend: 'cpu' | 'webgpu';
+  readonly adapter: string;
+}
+
+export type WorkerReply =
+  | { readonly ok: true; readonly outcomes: readonly FunnelOutcome[]; readonly device?: WorkerDevice }
+  | { readonly ok: false; readonly reason: string; readonly device?: WorkerDevice };
+
+/** The device the funnel trained on: acquireGpu is cached per thread, so this asks nothing new. */
+async function device(job: FunnelJob): Promise<WorkerDevice | undefined> {
+  try {
+    const gpu = await acquireGpu(job.backend === undefined ? {} : { backend: job.backend });
+    return { worker: `thread ${threadId}`, backend: gpu.kind, adapter: gpu.kind === 'webgpu' ? gpu.adapterInfo.description : gpu.reason };
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Test hooks, read only when SYMEVO_TEST_HOOKS=1: a batch holding a candidate whose id is listed in
@@ -23,8 +44,11 @@ async function testHooks(job: FunnelJob): Promise<void> {
 export default async function evaluateBatch(job: FunnelJob): Promise<WorkerReply> {
   try {
     await testHooks(job);
-    return { ok: true, outcomes: await runFunnel(job) };
+    const outcomes = await runFunnel(job);
+    const about = await device(job);
+    return { ok: true, outcomes, ...(about === undefined ? {} : { device: about }) };
   } catch (error) {
-    return { ok: false, reason: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    const about = await device(job);
+    return { ok: false, reason: error instanceof Error ? (error.stack ?? error.message) : String(error), ...(about === undefined ? {} : { device: about }) };
   }
 }

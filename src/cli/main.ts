@@ -6,6 +6,7 @@ import { registerEval } from './commands/eval.js';
 import { registerSearch } from './commands/search.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerSpace } from './commands/space.js';
+import { registerWorker } from './commands/worker.js';
 import { UsageError, EXIT_USAGE } from './exit.js';
 
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerEval(program);
   registerSearch(program);
   registerDoctor(program);
+  registerWorker(program);
   return program;
 }
 

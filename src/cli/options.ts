@@ -19,6 +19,13 @@ export function finiteNumber(text: string): number {
   return n;
 }
 
+/** A duration in seconds, fractions allowed: greater than zero. */
+export function positiveSeconds(text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number of seconds, got '${text}'`);
+  return n;
+}
+
 /** "128,64" → [128, 64]: layer widths, each a positive integer. */
 export function widthList(text: string): number[] {
   const widths = text.split(',').map((part) => Number(part.trim()));

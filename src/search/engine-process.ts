@@ -2,6 +2,7 @@
 // A native crash (a driver fault in a worker thread) ends this process only; the supervisor restarts it.
 import { isBackendChoice } from '../tasks/index.js';
 import { runEngine } from './engine.js';
+import { EvaluatorLost } from './evaluator.js';
 import { ENGINE_EXIT, type EngineMessage, type EngineRequest } from './engine-protocol.js';
 import { acquireRunLock } from './run-lock.js';
 
@@ -24,6 +25,8 @@ async function main(): Promise<number> {
       backend: request.backend,
       ...(request.budget === undefined ? {} : { budget: request.budget }),
       ...(request.batchTimeoutMs === undefined ? {} : { batchTimeoutMs: request.batchTimeoutMs }),
+      ...(request.queue === undefined ? {} : { queue: request.queue }),
+      ...(request.redisTimeoutMs === undefined ? {} : { redisTimeoutMs: request.redisTimeoutMs }),
       signal: stop.signal,
       destroyPool: false,
       onProgress: (progress) => send({ type: 'progress', progress }),
@@ -45,7 +48,8 @@ main().then(
   },
   (error: unknown) => {
     send({ type: 'error', text: error instanceof Error ? error.message : String(error) });
-    process.stderr.write(`symevo engine: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // A lost queue is the user's situation, not a fault of the program: the message says it all.
+    if (!(error instanceof EvaluatorLost)) process.stderr.write(`symevo engine: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     setImmediate(() => process.exit(ENGINE_EXIT.error));
   },
 );

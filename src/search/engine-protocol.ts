@@ -7,6 +7,9 @@ export interface EngineRequest {
   readonly workers: number;
   readonly backend: string;
   readonly batchTimeoutMs?: number;
+  /** redis://HOST:PORT of the BullMQ queue; absent: local worker threads. */
+  readonly queue?: string;
+  readonly redisTimeoutMs?: number;
 }
 
 export type EngineMessage =

@@ -17,7 +17,8 @@ import { isRepeatable, type FitnessResult } from './fitness.js';
 import { JournalWriter, entryFitness, journalEntry, type JournalEntry } from './journal.js';
 import { textMutator } from './mutate.js';
 import { fitnessOf } from './outcome.js';
-import { EvaluationPool, type BatchReply } from './pool.js';
+import type { BatchReply, Evaluator } from './evaluator.js';
+import { openEvaluator } from './open-evaluator.js';
 import { readConfig, recover, writeBest, writeCheckpoint } from './run-store.js';
 import { readBaseline, readCrashes, writeBaseline, writeInflight, type BaselineRecord } from './run-files.js';
 import { spaceFromRecord } from './space-record.js';
@@ -43,6 +44,10 @@ export interface EngineOptions {
    * that hold webgpu devices can crash a process, exiting it cannot.
    */
   readonly destroyPool?: boolean;
+  /** redis://HOST:PORT: batches go to `symevo worker` processes over BullMQ instead of local threads. */
+  readonly queue?: string;
+  /** With a queue: Redis out of reach this long stops the run with an error. */
+  readonly redisTimeoutMs?: number;
 }
 
 export interface EngineProgress {
@@ -96,6 +101,8 @@ class Engine {
   readonly #keys = new LRUCache<string, CandidateKey>({ max: 4096 });
   /** Evaluations told before this engine started (a resumed run's earlier work). */
   readonly #startEvaluations: number;
+  /** Ids in the journal: a result for one of them (a repeated delivery) is dropped. */
+  readonly #journaled = new Set<number>();
   #engineMs = 0;
   #evaluated = 0;
 
@@ -106,7 +113,7 @@ class Engine {
     private resumeQueue: Candidate[],
     readonly crashes: ReadonlyMap<number, number>,
     readonly journal: JournalWriter,
-    readonly pool: EvaluationPool,
+    readonly evaluator: Evaluator,
     readonly scores: StageScores,
     readonly meta: MetaValidation,
     private baseline: BaselineRecord | undefined,
@@ -128,7 +135,7 @@ class Engine {
     const scores = new StageScores(space.funnel.length);
     const engine = new Engine(
       options, space, state, [...state.pending], readCrashes(dir), JournalWriter.open(dir),
-      new EvaluationPool({ workers: options.workers, timeoutMs: options.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS }),
+      await openEvaluator({ ...options, timeoutMs: options.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS }),
       scores, new MetaValidation(dir, space, options.backend), readBaseline(dir),
     );
     for (const entry of recovered.value.journal.entries) engine.#remember(entry);
@@ -153,7 +160,7 @@ class Engine {
       }
       this.#inflight.shift();
       this.#finish(batch, reply);
-      this.meta.maybeLaunch(this.state, this.pool);
+      this.meta.maybeLaunch(this.state, this.evaluator);
     }
     if (!stop) await this.meta.settle();
     const seconds = (performance.now() - this.#started) / 1000;
@@ -163,7 +170,7 @@ class Engine {
   async close(): Promise<void> {
     writeCheckpoint(this.options.dir, this.state);
     this.journal.close();
-    if (this.options.destroyPool !== false) await this.pool.destroy();
+    if (this.options.destroyPool !== false) await this.evaluator.destroy();
   }
 
   /** Scores of the baseline program at every stage (every stage run): what `beatBaseline` compares with. */
@@ -171,7 +178,7 @@ class Engine {
     const program = printProgram(this.space.baseline.checked.program);
     this.options.onMessage?.(`measuring the baseline ${this.space.baseline.file} on ${this.space.funnel.length} stage(s)`);
     const job = this.#job([{ id: -1, text: program }], this.space.funnel.map(() => undefined));
-    const reply = await Promise.race([this.pool.run(job), stopped]);
+    const reply = await Promise.race([this.evaluator.run(job), stopped]);
     if (reply === 'stopped') return undefined;
     if (!reply.ok) throw new Error(`the baseline program could not be evaluated: ${reply.reason}`);
     const outcome = reply.outcomes[0]!;
@@ -188,7 +195,7 @@ class Engine {
   /** Keeps `workers` batches in flight while the budget lasts. */
   #fill(): void {
     const { batchSize } = this.space.evolution;
-    while (this.#inflight.length < this.pool.workers && !this.#inflight.some((b) => b.candidates.some((c) => this.#isSuspect(c)))) {
+    while (this.#inflight.length < this.evaluator.workers && !this.#inflight.some((b) => b.candidates.some((c) => this.#isSuspect(c)))) {
       const t0 = performance.now();
       let candidates: Candidate[];
       if (this.resumeQueue.length > 0) {
@@ -252,15 +259,18 @@ class Engine {
     }
     this.#engineMs += performance.now() - t0;
     const reply = programs.length === 0 ? Promise.resolve(undefined) : this.#runWithRetry(programs);
+    // Marked handled: a lost evaluator rejects every batch in flight, and the loop awaits only the oldest.
+    reply.catch(() => undefined);
     return { candidates, fingerprints, known, sameAs, reply, started: performance.now() };
   }
 
   async #runWithRetry(programs: readonly { id: number; text: string }[]): Promise<BatchReply> {
     const job = this.#job(programs, promotionThresholds(this.space.funnel, this.baseline!.scores.map((s) => s ?? undefined), this.scores, this.space.metric.lowerIsBetter));
-    const first = await this.pool.run(job);
-    if (first.ok) return first;
+    const first = await this.evaluator.run(job);
+    // A crash means workers already died on it twice (the queue's bounded redelivery).
+    if (first.ok || first.kind === 'crash') return first;
     this.options.onMessage?.(`a batch of ${programs.length} failed (${first.kind}: ${firstLine(first.reason)}); retrying it once`);
-    return this.pool.run(job);
+    return this.evaluator.run(job, 1);
   }
 
   #job(programs: readonly { id: number; text: string }[], thresholds: (number | undefined)[]): FunnelJob {
@@ -297,8 +307,9 @@ class Engine {
         cacheHit,
         timings: { batchSeconds: cacheHit ? 0 : seconds },
         time: new Date().toISOString(),
+        ...(reply?.evaluator === undefined || cacheHit || known !== undefined ? {} : { evaluator: reply.evaluator }),
       });
-    });
+    }).filter((e) => !this.#journaled.has(e.id));
     this.journal.append(entries);
     this.#writeInflight();
     const bestBefore = this.state.best[0]?.id;
@@ -321,6 +332,7 @@ class Engine {
 
   /** A journaled result feeds the cache (when repeatable) and the per-stage score lists. */
   #remember(entry: JournalEntry): void {
+    this.#journaled.add(entry.id);
     const fitness = entryFitness(entry);
     if (entry.fingerprint !== '' && isRepeatable(fitness) && !entry.cacheHit) this.#cache.store(entry.fingerprint, fitness);
     if (entry.cacheHit) return;

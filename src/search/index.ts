@@ -75,6 +75,11 @@ export { runEngine, firstStatement, type EngineOptions, type EngineProgress, typ
 export { ENGINE_EXIT, type EngineMessage, type EngineRequest } from './engine-protocol.js';
 export { superviseSearch, recordCrash, ENGINE_ENTRY, type SuperviseOptions, type SuperviseResult } from './supervisor.js';
 export { EvaluationPool, WORKER_FILE, type BatchReply, type PoolOptions } from './pool.js';
+export { EvaluatorLost, type Evaluator, type EvaluatorInfo } from './evaluator.js';
+export { QueueEvaluator, type QueueEvaluatorOptions } from './queue-evaluator.js';
+export { runQueueWorker, type QueueWorkerOptions, type QueueWorkerSummary } from './queue-worker.js';
+export { batchJobId, parseRedisUrl, runId, QUEUE_NAME, type QueueJobData } from './queue-protocol.js';
+export { DEFAULT_REDIS_TIMEOUT_MS } from './open-evaluator.js';
 export { fitnessOf } from './outcome.js';
 export { promotionThresholds, StageScores } from './thresholds.js';
 export { spaceFromRecord } from './space-record.js';

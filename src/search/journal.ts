@@ -10,6 +10,7 @@ import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync
 import { join } from 'node:path';
 import { writeFully } from './atomic-file.js';
 import type { Candidate, MutationRecord } from './candidate.js';
+import type { EvaluatorInfo } from './evaluator.js';
 import { FAILURE_STATUSES, type FitnessResult } from './fitness.js';
 import { fromJson, toJson } from './json-values.js';
 
@@ -28,6 +29,8 @@ export interface JournalEntryBase {
   readonly timings: Readonly<Record<string, number>>;
   /** ISO 8601 time the evaluation finished. */
   readonly time: string;
+  /** Who trained it (machine, worker, device); absent for results known without training. */
+  readonly evaluator?: EvaluatorInfo;
 }
 
 /** A journal line: the candidate, how it was evaluated, and its fitness fields (status, score, ...). */

@@ -4,7 +4,7 @@ import { printProgram } from '../dsl/index.js';
 import type { BackendChoice } from '../tasks/index.js';
 import type { EvolutionState } from './evolution.js';
 import { appendMeta, readMeta, type MetaRecord } from './run-files.js';
-import type { EvaluationPool } from './pool.js';
+import type { Evaluator } from './evaluator.js';
 import type { SearchSpace } from './space-types.js';
 
 export class MetaValidation {
@@ -20,7 +20,7 @@ export class MetaValidation {
   }
 
   /** Starts a measurement when the evaluation count reaches a multiple of `every` not yet measured. */
-  maybeLaunch(state: EvolutionState, pool: EvaluationPool): void {
+  maybeLaunch(state: EvolutionState, pool: Evaluator): void {
     const meta = this.space.metaValidation;
     if (meta === undefined || meta.every <= 0) return;
     const mark = Math.floor(state.evaluations / meta.every) * meta.every;

@@ -1,13 +1,18 @@
 // The evaluation pool: Piscina worker threads, each with its own device, running funnel batches with a timeout.
-import { availableParallelism } from 'node:os';
+// The local evaluator of the engine, and what a `symevo worker` process runs the batches it takes on.
+import { availableParallelism, hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { prepareGpuEnvironment, type FunnelJob } from '../tasks/index.js';
+import { prepareGpuEnvironment, type FunnelJob, type FunnelOutcome } from '../tasks/index.js';
+import type { BatchReply, Evaluator, EvaluatorInfo } from './evaluator.js';
 
-/** What a worker sends back (src/worker.ts), or why the batch produced nothing. */
-export type BatchReply =
-  | { readonly ok: true; readonly outcomes: readonly import('../tasks/index.js').FunnelOutcome[] }
-  | { readonly ok: false; readonly reason: string; readonly kind: 'failed' | 'timeout' };
+export type { BatchReply } from './evaluator.js';
+
+/** What src/worker.ts sends back. */
+type WorkerReply =
+  | { readonly ok: true; readonly outcomes: readonly FunnelOutcome[]; readonly device?: WorkerDevice }
+  | { readonly ok: false; readonly reason: string; readonly device?: WorkerDevice };
+type WorkerDevice = Omit<EvaluatorInfo, 'host'>;
 
 export interface PoolOptions {
   /** Default: one worker per core. */
@@ -19,7 +24,7 @@ export interface PoolOptions {
 /** The compiled worker entry; from src/ (tests) and dist/ alike, the build output is what threads load. */
 export const WORKER_FILE = fileURLToPath(new URL('../../dist/worker.js', import.meta.url));
 
-export class EvaluationPool {
+export class EvaluationPool implements Evaluator {
   readonly workers: number;
   readonly #pool: Piscina;
   readonly #timeoutMs: number;
@@ -39,15 +44,19 @@ export class EvaluationPool {
     });
   }
 
-  /** Never rejects: a thrown error, a dead worker or the timeout all come back as a reason. */
-  async run(job: FunnelJob): Promise<BatchReply> {
+  /**
+   * Never rejects: a thrown error, a dead worker or the timeout all come back as a reason. A worker
+   * process of the queue passes the time limit the coordinator set for the batch.
+   */
+  async run(job: FunnelJob, _attempt?: number, timeoutMs = this.#timeoutMs): Promise<BatchReply> {
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), this.#timeoutMs);
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {
-      const reply = (await this.#pool.run(job, { signal: abort.signal })) as BatchReply | { ok: false; reason: string };
-      return reply.ok ? reply : { ok: false, reason: reply.reason, kind: 'failed' };
+      const reply = (await this.#pool.run(job, { signal: abort.signal })) as WorkerReply;
+      const evaluator = reply.device === undefined ? {} : { evaluator: { host: hostname(), ...reply.device } };
+      return reply.ok ? { ok: true, outcomes: reply.outcomes, ...evaluator } : { ok: false, reason: reply.reason, kind: 'failed', ...evaluator };
     } catch (error) {
-      if (abort.signal.aborted) return { ok: false, reason: `the batch ran past its ${this.#timeoutMs / 1000} s limit`, kind: 'timeout' };
+      if (abort.signal.aborted) return { ok: false, reason: `the batch ran past its ${timeoutMs / 1000} s limit`, kind: 'timeout' };
       return { ok: false, reason: `the worker died: ${error instanceof Error ? error.message : String(error)}`, kind: 'failed' };
     } finally {
       clearTimeout(timer);

@@ -3,12 +3,12 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import {
-  BEST_DIR, JOURNAL_FILE, SpaceError, createRun, loadSpace, readConfig, spaceRecord, superviseSearch, validateTasks,
+  BEST_DIR, JOURNAL_FILE, SpaceError, createRun, loadSpace, parseRedisUrl, readConfig, spaceRecord, superviseSearch, validateTasks,
   type EngineMessage, type SearchSpace,
 } from '../../search/index.js';
 import { TASK_NAMES } from '../../tasks/index.js';
 import { UsageError } from '../exit.js';
-import { nonNegativeInteger, positiveInteger } from '../options.js';
+import { nonNegativeInteger, positiveInteger, positiveSeconds } from '../options.js';
 import { formatDuration, searchDisplay } from '../search-display.js';
 import { packageVersions } from '../versions.js';
 
@@ -17,13 +17,17 @@ interface RunOptions {
   readonly workers?: number;
   readonly backend?: string;
   readonly batchTimeout?: number;
+  readonly queue?: string;
+  readonly redisTimeout?: number;
 }
 
 const backendOption = () => new Option('--backend <name>', 'where candidates train').choices(['auto', 'webgpu', 'cpu']);
 const commonOptions = (command: Command) =>
   command
     .option('--budget <n>', 'evaluations in the whole run (default: the space\'s)', positiveInteger)
-    .option('--workers <n>', 'worker threads, each with its own device (default: one per core)', positiveInteger)
+    .option('--workers <n>', 'worker threads, each with its own device (default: one per core); with --queue, batches kept in flight', positiveInteger)
+    .option('--queue <url>', 'evaluate on `symevo worker` processes through this Redis server (redis://HOST:PORT) instead of local threads')
+    .option('--redis-timeout <seconds>', 'with --queue: stop with an error when Redis is out of reach this long (default 10)', positiveSeconds)
     .option('--batch-timeout <seconds>', 'abandon (and retry once) a batch running longer', positiveInteger);
 
 export function registerSearch(program: Command): void {
@@ -37,6 +41,7 @@ export function registerSearch(program: Command): void {
   )
     .addOption(backendOption().default('auto'))
     .action(async (options: RunOptions & { space: string; out?: string; seed: number }) => {
+      checkQueue(options);
       const space = loadSearchSpace(options.space);
       const dir = options.out ?? join('runs', `${space.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
       const workers = options.workers ?? availableParallelism();
@@ -57,10 +62,17 @@ export function registerSearch(program: Command): void {
   commonOptions(program.command('resume').description('continue a run from its checkpoint and journal').argument('<dir>', 'run directory'))
     .addOption(backendOption())
     .action(async (dir: string, options: RunOptions) => {
+      checkQueue(options);
       const config = readConfig(dir);
       if (!config.ok) throw new UsageError(config.reason);
       process.exitCode = await supervise(dir, { ...options, workers: options.workers ?? config.value.workers, backend: options.backend ?? config.value.backend });
     });
+}
+
+function checkQueue(options: RunOptions): void {
+  if (options.queue === undefined) return;
+  const target = parseRedisUrl(options.queue);
+  if (typeof target === 'string') throw new UsageError(`--queue: ${target}`);
 }
 
 function loadSearchSpace(file: string): SearchSpace {
@@ -83,6 +95,8 @@ async function supervise(dir: string, options: RunOptions & { workers: number })
     backend: options.backend ?? 'auto',
     ...(options.budget === undefined ? {} : { budget: options.budget }),
     ...(options.batchTimeout === undefined ? {} : { batchTimeoutMs: options.batchTimeout * 1000 }),
+    ...(options.queue === undefined ? {} : { queue: options.queue }),
+    ...(options.redisTimeout === undefined ? {} : { redisTimeoutMs: options.redisTimeout * 1000 }),
     onMessage: (m) => {
       if (m.type === 'done') done = m.summary;
       display.onMessage(m);

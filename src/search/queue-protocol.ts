@@ -1,0 +1,74 @@
+// What the coordinator and `symevo worker` processes share over Redis: the queue, the job's data and
+// id, the reply, and how a redis:// URL becomes connection options.
+//
+// One queue serves every run on a Redis server; a job's id starts with its run's id, so a coordinator
+// only ever matches jobs of its own run. The rest of the id is a digest of what decides the result
+// (the candidates' ids and programs, the stages with their seeds, the backend, the attempt): a batch
+// delivered twice, or dispatched again by a resumed coordinator, has the same id, and BullMQ keeps one
+// job per id, so a result that finished while the coordinator was away is found by key.
+import { createHash } from 'node:crypto';
+import type { FunnelJob } from '../tasks/index.js';
+import type { BatchReply } from './evaluator.js';
+
+export const QUEUE_NAME = 'symevo-batches';
+
+export interface QueueJobData {
+  readonly run: string;
+  readonly job: FunnelJob;
+  /** The coordinator's limit for the batch; the worker enforces it. */
+  readonly timeoutMs: number;
+}
+
+/** A job's return value: the batch's reply, with the worker that produced it. */
+export type QueueJobResult = BatchReply;
+
+/** How BullMQ says a job's worker died more often than allowed (maxStalledCount). */
+export const STALLED_TOO_OFTEN = /stalled more than allowable limit/;
+
+/** A run's id: a digest of its config.json, written once when the run is created. */
+export function runId(configText: string): string {
+  return createHash('sha256').update(configText).digest('hex').slice(0, 16);
+}
+
+/** `<run>.<digest>`: the same batch of the same run always gets the same id. */
+export function batchJobId(run: string, job: FunnelJob, attempt: number): string {
+  const identity = {
+    programs: job.programs.map((p) => [p.id, p.text]),
+    stages: job.stages.map((s) => [s.task, s.steps, s.batch ?? null, s.lr ?? null, s.seed ?? null]),
+    metric: job.metric,
+    backend: job.backend ?? null,
+    attempt,
+  };
+  return `${run}.${createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 24)}`;
+}
+
+export interface RedisTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly db?: number;
+  readonly username?: string;
+  readonly password?: string;
+}
+
+/** Connection options of `redis://[user:password@]host[:port][/db]`, or why the text is not such a URL. */
+export function parseRedisUrl(text: string): RedisTarget | string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `'${text}' is not a URL (expected redis://HOST:PORT)`;
+  }
+  if (url.protocol !== 'redis:') return `'${text}' is not a redis:// URL`;
+  if (url.hostname === '') return `'${text}' names no host`;
+  const port = url.port === '' ? 6379 : Number(url.port);
+  const path = url.pathname.replace(/^\//, '');
+  const db = path === '' ? undefined : Number(path);
+  if (db !== undefined && !(Number.isSafeInteger(db) && db >= 0)) return `'${text}': the database must be a number, not '${path}'`;
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port,
+    ...(db === undefined ? {} : { db }),
+    ...(url.username === '' ? {} : { username: decodeURIComponent(url.username) }),
+    ...(url.password === '' ? {} : { password: decodeURIComponent(url.password) }),
+  };
+}
