@@ -6,6 +6,7 @@ export {
 } from './environment.js';
 export type { BackendChoice } from './environment.js';
 export { gpuChildEnvironment } from './child-environment.js';
+export { DawnLogFilter, isDawnLine } from './dawn-log-filter.js';
 export { GpuError, GpuUnavailableError } from './errors.js';
 export type { CompilerMessage, GpuErrorKind } from './errors.js';
 export { DeviceHealth, watchDevice } from './device-health.js';

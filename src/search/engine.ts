@@ -19,7 +19,7 @@ import { textMutator } from './mutate.js';
 import { fitnessOf } from './outcome.js';
 import type { BatchReply, Evaluator } from './evaluator.js';
 import { openEvaluator } from './open-evaluator.js';
-import { readConfig, recover, writeBest, writeCheckpoint } from './run-store.js';
+import { readConfig, recordTrainedOn, recover, writeBest, writeCheckpoint } from './run-store.js';
 import { readBaseline, readCrashes, writeBaseline, writeInflight, type BaselineRecord } from './run-files.js';
 import { spaceFromRecord } from './space-record.js';
 import type { SearchSpace } from './space-types.js';
@@ -189,6 +189,10 @@ class Engine {
       metrics: outcome.stages.map((s) => ({ trainLoss: s.trainLoss ?? NaN, valLoss: s.valLoss ?? NaN, valAccuracy: s.valAccuracy ?? NaN })),
     };
     writeBaseline(this.options.dir, record);
+    const trainedOn = outcome.stages.map((s) => s.device ?? 'unknown');
+    recordTrainedOn(this.options.dir, trainedOn);
+    const distinct = [...new Set(trainedOn)];
+    this.options.onMessage?.(`training on ${distinct.length === 1 ? distinct[0] : trainedOn.map((d, i) => `stage ${i + 1}: ${d}`).join('; ')}`);
     return record;
   }
 

@@ -31,6 +31,8 @@ export interface RunConfig {
   readonly versions: Readonly<Record<string, string>>;
   /** ISO 8601. */
   readonly createdAt: string;
+  /** Where each funnel stage trains, as the baseline measurement found: `cpu (why)` or `webgpu (adapter)`. */
+  readonly trainedOn?: readonly string[];
 }
 
 /** A search space as plain JSON: seed programs as file and source text, without their ASTs. */
@@ -50,6 +52,13 @@ export function createRun(dir: string, config: RunConfig): Result<string> {
   }
   syncDirectory(dir);
   return { ok: true, value: dir };
+}
+
+/** Records where the stages train (the backend `auto` resolved to) in config.json, atomically. */
+export function recordTrainedOn(dir: string, trainedOn: readonly string[]): void {
+  const config = readConfig(dir);
+  if (!config.ok) return;
+  writeFileAtomic(join(dir, CONFIG_FILE), toJson({ ...config.value, trainedOn }, 2) + '\n');
 }
 
 export function readConfig(dir: string): Result<RunConfig> {

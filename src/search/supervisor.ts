@@ -4,7 +4,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { readJournal } from './journal.js';
 import { readCrashes, readInflight, writeCrashes } from './run-files.js';
-import { gpuChildEnvironment } from '../tasks/index.js';
+import { DawnLogFilter, gpuChildEnvironment } from '../tasks/index.js';
 import { ENGINE_EXIT, type EngineMessage, type EngineRequest } from './engine-protocol.js';
 
 export const ENGINE_ENTRY = fileURLToPath(new URL('../../dist/search/engine-process.js', import.meta.url));
@@ -15,6 +15,8 @@ export interface SuperviseOptions extends EngineRequest {
   readonly maxRestarts?: number;
   /** Extra environment for the engine process (tests use it for their hooks). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Pass Dawn's own diagnostics through to stderr; by default they are dropped. */
+  readonly verbose?: boolean;
 }
 
 export interface SuperviseResult {
@@ -24,7 +26,7 @@ export interface SuperviseResult {
 }
 
 export async function superviseSearch(options: SuperviseOptions): Promise<SuperviseResult> {
-  const { onMessage, maxRestarts = 5, env, ...request } = options;
+  const { onMessage, maxRestarts = 5, env, verbose = false, ...request } = options;
   let restarts = 0;
   let fruitless = 0;
   let stopping = false;
@@ -40,7 +42,8 @@ export async function superviseSearch(options: SuperviseOptions): Promise<Superv
   try {
     for (;;) {
       const before = readJournal(request.dir).entries.length;
-      child = fork(ENGINE_ENTRY, [JSON.stringify(request)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: gpuChildEnvironment({ ...process.env, ...env }) });
+      child = fork(ENGINE_ENTRY, [JSON.stringify(request)], { stdio: ['ignore', 'inherit', verbose ? 'inherit' : 'pipe', 'ipc'], env: gpuChildEnvironment({ ...process.env, ...env }) });
+      child.stderr?.pipe(new DawnLogFilter()).pipe(process.stderr, { end: false });
       let finished: boolean | undefined;
       child.on('message', (m) => {
         const message = m as EngineMessage;

@@ -1,7 +1,8 @@
 // Evaluates candidate optimizer programs on a proxy task: compile each, train all in one batch, report each.
 import { compileOptimizer, type CpuOptimizer, type WebGpuOptimizer } from '../compile/index.js';
 import type { CheckedOptimizer } from '../dsl/index.js';
-import { acquireGpu, type BackendChoice } from '../gpu/index.js';
+import { acquireGpu, backendFromEnvironment, type BackendChoice } from '../gpu/index.js';
+import { chooseTrainingBackend, denseStepFlops } from './backend-choice.js';
 import { createTensorBackend } from '../tensor/index.js';
 import { taskSpec, type TrainingSettings } from './registry.js';
 import type { Dataset } from './data/dataset.js';
@@ -47,7 +48,9 @@ export async function evaluatePrograms(request: EvaluationRequest): Promise<Eval
   const settings = resolveSettings(request.task, request.overrides);
   const dataset = spec.dataset();
   const started = performance.now();
-  const gpu = await acquireGpu(request.backend === undefined ? {} : { backend: request.backend });
+  const choice = request.backend ?? backendFromEnvironment();
+  const flopsPerStep = denseStepFlops([dataset.inputs, ...settings.hidden, dataset.classes], settings.batch);
+  const { gpu } = chooseTrainingBackend(await acquireGpu({ backend: choice }), choice, flopsPerStep);
   const backendName = gpu.kind;
   const device = gpu.kind === 'webgpu' ? gpu.device : undefined;
   const compiled = await compileAll<CpuOptimizer | WebGpuOptimizer>(request.programs, (checked, label) =>

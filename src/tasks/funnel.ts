@@ -37,6 +37,8 @@ export interface StageOutcome {
   readonly reason?: string;
   /** The batch's wall time, shared by the candidates trained together. */
   readonly seconds: number;
+  /** Where the stage trained: `cpu (why)` or `webgpu (adapter)`. */
+  readonly device?: string;
 }
 
 /** Every stage a candidate was trained on; the search turns them into a fitness (src/search/outcome.ts). */
@@ -70,7 +72,7 @@ export async function runFunnel(job: FunnelJob): Promise<FunnelOutcome[]> {
     });
     const next: typeof alive = [];
     alive.forEach((candidate, i) => {
-      const outcome = stageOutcome(stage, report.results[i]!, report.seconds);
+      const outcome = { ...stageOutcome(stage, report.results[i]!, report.seconds), device: `${report.backend} (${report.device})` };
       outcomes.get(candidate.id)!.stages.push(outcome);
       if (stage + 1 < job.stages.length && promoted(job, stage, outcome)) next.push(candidate);
     });

@@ -10,5 +10,9 @@ export { initialParameters } from './init.js';
 export { trainReplicas, type ReplicaMetrics, type TrainingRun } from './train.js';
 export { rangesFor, slotCount, cpuUpdates, webGpuUpdates, type ReplicaStorage, type ReplicaUpdates } from './updates.js';
 export { evaluatePrograms, replicaLimit, resolveSettings, type CandidateEvaluation, type EvaluationReport, type EvaluationRequest } from './evaluate.js';
+export {
+  bestAtEdge, bestCell, parseSweepAxis, parseSweepValues, settingText, sweepPrograms, sweepVariants,
+  type ProgramSweep, type SweepAxis, type SweepCell, type SweepSetting,
+} from './sweep.js';
 export { runFunnel, type FunnelJob, type FunnelOutcome, type FunnelMetric, type StageOutcome, type StageSpec } from './funnel.js';
-export { gpuChildEnvironment, isBackendChoice, prepareGpuEnvironment, type BackendChoice } from '../gpu/index.js';
+export { DawnLogFilter, gpuChildEnvironment, isBackendChoice, prepareGpuEnvironment, type BackendChoice } from '../gpu/index.js';

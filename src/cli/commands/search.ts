@@ -17,6 +17,7 @@ interface RunOptions {
   readonly workers?: number;
   readonly backend?: string;
   readonly batchTimeout?: number;
+  readonly verbose?: boolean;
   readonly queue?: string;
   readonly redisTimeout?: number;
 }
@@ -28,7 +29,8 @@ const commonOptions = (command: Command) =>
     .option('--workers <n>', 'worker threads, each with its own device (default: one per core); with --queue, batches kept in flight', positiveInteger)
     .option('--queue <url>', 'evaluate on `symevo worker` processes through this Redis server (redis://HOST:PORT) instead of local threads')
     .option('--redis-timeout <seconds>', 'with --queue: stop with an error when Redis is out of reach this long (default 10)', positiveSeconds)
-    .option('--batch-timeout <seconds>', 'abandon (and retry once) a batch running longer', positiveInteger);
+    .option('--batch-timeout <seconds>', 'abandon (and retry once) a batch running longer', positiveInteger)
+    .option('--verbose', 'also show the GPU driver\'s own diagnostics');
 
 export function registerSearch(program: Command): void {
   commonOptions(
@@ -93,6 +95,7 @@ async function supervise(dir: string, options: RunOptions & { workers: number })
     dir,
     workers: options.workers,
     backend: options.backend ?? 'auto',
+    verbose: options.verbose === true,
     ...(options.budget === undefined ? {} : { budget: options.budget }),
     ...(options.batchTimeout === undefined ? {} : { batchTimeoutMs: options.batchTimeout * 1000 }),
     ...(options.queue === undefined ? {} : { queue: options.queue }),
