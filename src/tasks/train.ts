@@ -1,6 +1,6 @@
 // Trains K replicas of one proxy model at once, replica k updated by candidate k, and measures each.
-import type { Tensor, TensorBackend } from '../tensor/index.js';
-import { Tape, mlpForward, mlpParams, mlpViews } from '../tensor/index.js';
+import type { TensorBackend } from '../tensor/index.js';
+import { Tape, mlpForward, mlpParams } from '../tensor/index.js';
 import type { Dataset, Split } from './data/dataset.js';
 import { labelsAsFloats } from './data/dataset.js';
 import { initialParameters } from './init.js';
@@ -8,6 +8,7 @@ import { parameterLayout, type MlpParameterLayout, type ParameterLayout } from '
 import { sharedRows } from './model.js';
 import type { TrainingSettings } from './registry.js';
 import { learningRate } from './schedule.js';
+import { trainSteps, withReplicas } from './replicas.js';
 import type { ReplicaStorage, ReplicaUpdates } from './updates.js';
 
 export interface ReplicaMetrics {
@@ -32,44 +33,41 @@ export interface TrainingRun<S> {
   readonly onStep?: (step: number) => void;
 }
 
-const DEFAULT_CHECK_EVERY = 50;
 /** Rows per forward pass when measuring: bounds the arena at [K, chunk, hidden]. */
 export const EVAL_CHUNK = 1024;
 
 export async function trainReplicas<S>(run: TrainingRun<S>): Promise<ReplicaMetrics[]> {
   const { backend, dataset, settings, replicas: K } = run;
   const layout = parameterLayout([dataset.inputs, ...settings.hidden, dataset.classes]);
-  const init = initialParameters(layout, settings.seed);
-  const owned: S[] = [];
-  const allocate = (length: number, data?: Float32Array) => {
-    const s = backend.allocate(length, data);
-    owned.push(s);
-    return s;
-  };
-  const storage: ReplicaStorage<S> = {
-    params: allocate(K * layout.stride, repeat(init, K)),
-    grads: allocate(K * layout.stride),
-    slots: Array.from({ length: run.slots }, () => allocate(K * layout.stride)),
-  };
-  const updates = run.updates(storage, layout);
-  try {
-    const data = uploadSplits(backend, dataset, settings, allocate);
-    const divergedAt = { storage: allocate(K, new Float32Array(K).fill(-1)), offset: 0, batch: K, batchStride: 1, rows: 1, cols: 1 };
-    await trainLoop(run, layout, storage, updates, data.train, divergedAt);
-    const flags = await backend.read(divergedAt);
-    const val = await measure(backend, run, layout, storage.params, data.val);
-    const train = await measure(backend, run, layout, storage.params, data.trainSubset);
+  const setup = { backend, replicas: K, layout, init: initialParameters(layout, settings.seed), slots: run.slots, updates: run.updates };
+  return withReplicas(setup, async (session) => {
+    const data = uploadSplits(backend, dataset, settings, session.allocate);
+    const { batch, steps } = settings;
+    // Whole batches only; step s reads rows [(s − 1)·batch mod (batches·batch), + batch).
+    const batches = Math.floor(data.train.n / batch);
+    if (batches === 0) throw new RangeError(`batch ${batch} is larger than the ${data.train.n} training rows`);
+    const placement = { replicas: K };
+    const flags = await trainSteps(setup, session, {
+      steps,
+      learningRate: (step) => learningRate(settings, step, steps),
+      loss: (tape, step) => {
+        const start = ((step - 1) % batches) * batch;
+        const x = tape.constant(sharedRows(data.train.x, start, batch, dataset.inputs));
+        const layers = mlpParams(tape, layout.mlp, session.storage.params, session.storage.grads, placement);
+        return tape.softmaxCrossEntropy(mlpForward(tape, layers, x, settings.activation), sharedRows(data.train.y, start, batch, 1));
+      },
+      ...(run.checkEvery === undefined ? {} : { checkEvery: run.checkEvery }),
+      ...(run.onStep === undefined ? {} : { onStep: run.onStep }),
+    });
+    const val = await measure(backend, run, layout, session.storage.params, data.val);
+    const train = await measure(backend, run, layout, session.storage.params, data.trainSubset);
     return Array.from({ length: K }, (_, k) => ({
       trainLoss: train.loss[k]!,
       valLoss: val.loss[k]!,
       valAccuracy: val.accuracy[k]!,
       ...(flags[k]! >= 0 ? { divergedAt: flags[k]! } : {}),
     }));
-  } finally {
-    updates.destroy();
-    backend.resetArena();
-    for (const s of owned) backend.free(s);
-  }
+  });
 }
 
 interface DeviceSplit<S> {
@@ -82,48 +80,6 @@ function uploadSplits<S>(backend: TensorBackend<S>, dataset: Dataset, settings: 
   const up = (split: Split): DeviceSplit<S> => ({ n: split.n, x: allocate(split.x.length, split.x), y: allocate(split.n, labelsAsFloats(split.y)) });
   const train = up(dataset.train);
   return { train, val: up(dataset.val), trainSubset: { ...train, n: Math.min(settings.trainEvalRows, train.n) } };
-}
-
-async function trainLoop<S>(
-  run: TrainingRun<S>,
-  layout: MlpParameterLayout,
-  storage: ReplicaStorage<S>,
-  updates: ReplicaUpdates,
-  train: DeviceSplit<S>,
-  divergedAt: Tensor<S>,
-): Promise<void> {
-  const { backend, dataset, settings, replicas: K } = run;
-  const checkEvery = run.checkEvery ?? DEFAULT_CHECK_EVERY;
-  const placement = { replicas: K };
-  const params = mlpViews(layout.mlp, storage.params, placement).flatMap((l) => [l.weight, l.bias]);
-  const { batch, steps } = settings;
-  // Whole batches only; step s reads rows [(s − 1)·batch mod (batches·batch), + batch).
-  const batches = Math.floor(train.n / batch);
-  if (batches === 0) throw new RangeError(`batch ${batch} is larger than the ${train.n} training rows`);
-  const active = new Array<boolean>(K).fill(true);
-  const tape = new Tape(backend);
-  for (let step = 1; step <= steps; step++) {
-    backend.resetArena();
-    tape.reset();
-    const start = ((step - 1) % batches) * batch;
-    const x = tape.constant(sharedRows(train.x, start, batch, dataset.inputs));
-    const labels = sharedRows(train.y, start, batch, 1);
-    const layers = mlpParams(tape, layout.mlp, storage.params, storage.grads, placement);
-    const logits = mlpForward(tape, layers, x, settings.activation);
-    const loss = tape.softmaxCrossEntropy(logits, labels);
-    tape.backward(loss);
-    backend.markNonFinite(loss.value, step, divergedAt);
-    backend.flush();
-    await updates.apply(learningRate(settings, step, steps), step, active);
-    if (step % checkEvery === 0 || step === steps) {
-      for (const p of params) backend.markNonFinite({ ...p, rows: 1, cols: p.rows * p.cols }, step, divergedAt);
-      const flags = await backend.read(divergedAt);
-      flags.forEach((f, k) => {
-        if (f >= 0) active[k] = false;
-      });
-    }
-    run.onStep?.(step);
-  }
 }
 
 /** Mean loss and accuracy per replica over a split, in chunks of EVAL_CHUNK rows. */
@@ -146,10 +102,4 @@ async function measure<S>(backend: TensorBackend<S>, run: TrainingRun<S>, layout
     }
   }
   return { loss: Array.from(loss, (l) => l / split.n), accuracy: Array.from(correct, (c) => c / split.n) };
-}
-
-function repeat(block: Float32Array, times: number): Float32Array {
-  const out = new Float32Array(block.length * times);
-  for (let k = 0; k < times; k++) out.set(block, k * block.length);
-  return out;
 }
