@@ -13,6 +13,7 @@ export { buildGraph, carriedSlots, reachable, GraphBuilder, type GraphNode, type
 export { EXACT_REWRITES, REASSOCIATING_REWRITES, ALL_REWRITES } from './rewrites.js';
 export { simplifyOptimizer, simplifiedGraph, graphToProgram, type Simplified, type SimplifyOptions } from './simplify.js';
 export { shortestFloat32, emitExpression } from './emit.js';
+export { findNamedConstant, namedConstantSites, setNamedConstant, withConstantAt, type ConstantSite } from './named-constants.js';
 export { oneLineSummary } from './summary.js';
 export { fingerprint, fingerprintOfUpdates, fingerprintProbe, probeUpdates, compareOptimizers, type Relation } from './fingerprint.js';
 export { shapeKey, type ShapeKeyOptions } from './shape-key.js';

@@ -7,6 +7,8 @@ import { EXIT_FAILURE, UsageError } from '../exit.js';
 import { loadOptimizer } from '../load-program.js';
 import { positiveInteger, finiteNumber, nonNegativeInteger, widthList } from '../options.js';
 import { stepProgress } from '../progress.js';
+import { collectSweep, lrSweep, runSweep, sweepAxes } from './eval-sweep.js';
+import type { SweepAxis } from '../../tasks/index.js';
 
 interface EvalOptions {
   readonly task: string;
@@ -20,6 +22,8 @@ interface EvalOptions {
   readonly warmup?: number;
   readonly backend: string;
   readonly json?: boolean;
+  readonly lrSweep?: SweepAxis;
+  readonly sweep?: SweepAxis[];
 }
 
 export function registerEval(program: Command): void {
@@ -38,10 +42,31 @@ export function registerEval(program: Command): void {
     .option('--warmup <n>', 'linear warm-up steps (default: the task\'s)', nonNegativeInteger)
     .addOption(new Option('--backend <name>', 'where to train').choices(['auto', 'webgpu', 'cpu']).default('auto'))
     .option('--json', 'print a JSON array with one object per file')
+    .option('--lr-sweep <values>', 'train each program at each lr multiplier, e.g. 1e-4,3e-4,1e-3, and report it at its best (same as --sweep lr=...)', lrSweep)
+    .option('--sweep <name=values>', 'train each program at each value of a named constant, e.g. wd=0.01,0.1 (repeatable: the grid of all)', collectSweep)
     .action(async (files: string[], options: EvalOptions) => {
       const programs = files.map(loadOptimizer);
       const backend = options.backend;
       if (!isBackendChoice(backend)) throw new UsageError(`unknown backend '${backend}'`);
+      const axes = sweepAxes(options.lrSweep, options.sweep);
+      if (axes.length > 0) {
+        const sweepProgress = stepProgress(`${options.task}: sweep of ${files.length} program(s)`);
+        try {
+          await runSweep(files, programs, axes, (variants) => evaluatePrograms({
+            task: options.task,
+            programs: variants,
+            backend: backend as BackendChoice,
+            overrides: {
+              steps: options.steps, batch: options.batch, lr: options.lr, seed: options.seed, hidden: options.hidden,
+              activation: options.activation, schedule: options.schedule, warmup: options.warmup,
+            },
+            onStep: sweepProgress.update,
+          }), options.json === true);
+        } finally {
+          sweepProgress.stop();
+        }
+        return;
+      }
       const progress = stepProgress(`${options.task}: ${files.length} replica(s)`);
       let report: EvaluationReport;
       try {
