@@ -5,9 +5,11 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerEval } from './commands/eval.js';
 import { registerSearch } from './commands/search.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerReport } from './commands/report.js';
 import { registerSpace } from './commands/space.js';
 import { registerWorker } from './commands/worker.js';
 import { UsageError, EXIT_USAGE } from './exit.js';
+import { runInQuietChild } from './quiet-child.js';
 
 export function buildProgram(): Command {
   const program = new Command('symevo')
@@ -17,6 +19,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerCheck(program);
   registerInspect(program);
+  registerReport(program);
   registerSpace(program);
   registerEval(program);
   registerSearch(program);
@@ -27,6 +30,8 @@ export function buildProgram(): Command {
 
 /** Runs the CLI and resolves to the process exit code; never throws for bad input. */
 export async function main(argv: readonly string[]): Promise<number> {
+  const childExit = await runInQuietChild(argv);
+  if (childExit !== undefined) return childExit;
   const program = buildProgram();
   try {
     await program.parseAsync(argv as string[]);

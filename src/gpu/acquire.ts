@@ -6,7 +6,7 @@ import { AUTO_ROUTES, BEST_RANK, adapterRank, customRoutes, type AdapterRoute, t
 import { chooseAdapter, probeRoute, requestComputeDevice, type FoundAdapter, type ProbeOutcome } from './adapter-probe.js';
 import { readComputeLimits, type ComputeLimits } from './compute-limits.js';
 import { watchDevice, type DeviceHealth } from './device-health.js';
-import { diagnoseRoute } from './system-libraries.js';
+import { diagnoseRoute, findLibrary } from './system-libraries.js';
 
 /** A WebGPU device ready for compute kernels. */
 export interface WebGpu {
@@ -126,6 +126,11 @@ async function openWebGpu(dawnOptions: readonly string[] | undefined, forget: ()
 async function probeRoutes(dawn: DawnModule, routes: readonly AdapterRoute[], takeFirst: boolean): Promise<ProbeOutcome[]> {
   const outcomes: ProbeOutcome[] = [];
   for (const route of routes) {
+    if (!takeFirst && needsMissingVulkan(route)) {
+      // Dawn would only print that it cannot load the Vulkan loader; the diagnosis says the same, quietly.
+      outcomes.push({ found: false, route, reason: 'no adapter' });
+      continue;
+    }
     const outcome = await probeRoute(dawn, route);
     outcomes.push(outcome);
     if (!outcome.found) continue;
@@ -133,6 +138,12 @@ async function probeRoutes(dawn: DawnModule, routes: readonly AdapterRoute[], ta
     if (rank === BEST_RANK || (takeFirst && rank !== undefined)) break;
   }
   return outcomes;
+}
+
+/** Dawn's default backend on Linux is Vulkan, which cannot start without the Vulkan loader. */
+function needsMissingVulkan(route: AdapterRoute): boolean {
+  const vulkan = route.name === 'vulkan' || route.name === 'default';
+  return vulkan && process.platform === 'linux' && findLibrary('libvulkan.so.1') === null;
 }
 
 /** One sentence per route, e.g. "default: libvulkan1 missing (…); opengles: install Debian's …". */
