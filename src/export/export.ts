@@ -3,6 +3,7 @@ import type { CheckedOptimizer } from '../dsl/index.js';
 import { lower } from './lower.js';
 import { pascalName } from './names.js';
 import { exportNumpy } from './numpy.js';
+import { exportTypescript } from './typescript.js';
 
 export const TARGETS = ['pytorch', 'optax', 'numpy', 'typescript'] as const;
 export type Target = (typeof TARGETS)[number];
@@ -25,6 +26,8 @@ export function exportOptimizer(checked: CheckedOptimizer, target: Target, optio
   switch (target) {
     case 'numpy':
       return exportNumpy(l, name);
+    case 'typescript':
+      return exportTypescript(l, name);
     default:
       throw new Error(`not yet: ${target}`);
   }

@@ -22,12 +22,14 @@ export function camelName(snake: string): string {
 /**
  * Identifiers for wanted names: each keeps its wanted text unless that is reserved or already
  * given, in which case underscores are appended until it is free. Names that are free keep their
- * text first, so a rename never takes a name the program itself uses.
+ * text first, so a rename never takes a name the program itself uses. A name wanted twice gets one
+ * identifier.
  */
 export function assignIdentifiers(wanted: readonly string[], reserved: ReadonlySet<string>): Map<string, string> {
   const out = new Map<string, string>();
   const taken = new Set(reserved);
   for (const name of wanted) {
+    if (out.has(name)) continue;
     if (!taken.has(name)) {
       out.set(name, name);
       taken.add(name);

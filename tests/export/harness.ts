@@ -1,0 +1,201 @@
+// Checks exported optimizers against the reference interpreter: the programs (seeds and generated
+// ones), multi-step input cases, the reference trajectory, the comparison, and the runners for the
+// TypeScript export (in process) and the Python exports (one python process for many programs).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import ts from 'typescript';
+import { parseOptimizer, printProgram, runStep, type CheckedOptimizer } from '../../src/dsl/index.js';
+import { exportOptimizer, planHyperparameters, type Target } from '../../src/export/index.js';
+import { arbFloat32, arbOptimizer, arbOrdinaryFloat32 } from '../dsl/arbitraries.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const PYTHON = '/usr/bin/python3';
+export const REQUIRE_TOOLS = process.env['SYMEVO_REQUIRE_TOOLS'] === '1';
+export const STEPS = 5;
+
+export interface Subject {
+  /** Label for failures: a seed file or the generated program's text. */
+  readonly label: string;
+  readonly checked: CheckedOptimizer;
+}
+
+/** Every program in dsl/optimizers. */
+export function seedPrograms(): Subject[] {
+  const dir = join(HERE, '..', '..', 'dsl', 'optimizers');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.dsl'))
+    .sort()
+    .map((f) => ({ label: f, checked: parseOptimizer(readFileSync(join(dir, f), 'utf8'), f) }));
+}
+
+/** Generated programs, with AdamW's signature and with `step` and one slot; fixed seed, so reproducible. */
+export function generatedPrograms(count: number, seed: number): Subject[] {
+  const programs = [
+    ...fc.sample(arbOptimizer(), { seed, numRuns: Math.ceil(count / 2) }),
+    ...fc.sample(arbOptimizer({ params: ['w', 'g', 'm', 'lr', 'step'] }), { seed: seed + 1, numRuns: Math.floor(count / 2) }),
+  ];
+  return programs.map((p) => {
+    const text = printProgram(p);
+    return { label: text, checked: parseOptimizer(text, 'generated.dsl') };
+  });
+}
+
+/** Inputs for several steps: the first weight, then a gradient and a scheduled lr per step. */
+export interface Case {
+  readonly w0: Float32Array;
+  readonly grads: readonly Float32Array[];
+  readonly lrs: readonly number[];
+}
+
+/** Cases of odd sizes; `special` mixes in 0, -0, NaN, ±Inf, ±1e30 and ±1e-30. */
+export function arbCase(special: boolean): fc.Arbitrary<Case> {
+  const element = special ? arbFloat32 : arbOrdinaryFloat32;
+  return fc.integer({ min: 1, max: 9 }).chain((n) => {
+    const tensor = fc.array(element, { minLength: n, maxLength: n }).map((xs) => Float32Array.from(xs));
+    return fc.record({
+      w0: tensor,
+      grads: fc.array(tensor, { minLength: STEPS, maxLength: STEPS }),
+      lrs: fc.array(fc.double({ min: 1e-3, max: 1, noNaN: true }).map(Math.fround), { minLength: STEPS, maxLength: STEPS }),
+    });
+  });
+}
+
+/** One ordinary and one special case per program, drawn with a fixed seed. */
+export function casesFor(index: number): Case[] {
+  return [fc.sample(arbCase(false), { seed: 1000 + index, numRuns: 1 })[0]!, fc.sample(arbCase(true), { seed: 2000 + index, numRuns: 1 })[0]!];
+}
+
+/** Weights and slots after each step. */
+export interface Trajectory {
+  readonly ws: Float32Array[];
+  readonly slots: Float32Array[][];
+}
+
+/** The interpreter's trajectory: w = w - update in float32 after each step, slots from zero. */
+export function reference(checked: CheckedOptimizer, c: Case): Trajectory {
+  let w = c.w0;
+  let slots = checked.signature.slots.map(() => new Float32Array(c.w0.length));
+  const out: Trajectory = { ws: [], slots: [] };
+  c.grads.forEach((g, t) => {
+    const r = runStep(checked, { w, g, lr: c.lrs[t]!, step: t + 1, slots });
+    w = w.map((x, i) => Math.fround(x - r.update[i]!));
+    slots = r.slots;
+    out.ws.push(w);
+    out.slots.push(slots);
+  });
+  return out;
+}
+
+/** The lr an exported optimizer takes for the program's lr input: lr * C when the export folded it. */
+export function exportedLr(checked: CheckedOptimizer, lrIn: number): number {
+  const { lr } = planHyperparameters(checked);
+  return lr.folded ? Math.fround(Math.fround(lrIn) * Math.fround(lr.value)) : lrIn;
+}
+
+/** Elementwise equality where NaN equals NaN and -0 equals 0 (the sign of a zero reaches no weight but a zero's). */
+export function sameValues(a: Float32Array, b: Float32Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i] || (Number.isNaN(x) && Number.isNaN(b[i]!)));
+}
+
+/** Describes the first difference between two trajectories, or undefined when they agree. */
+export function difference(want: Trajectory, got: Trajectory): string | undefined {
+  for (let t = 0; t < want.ws.length; t++) {
+    if (!sameValues(want.ws[t]!, got.ws[t]!)) return `step ${t + 1}: w ${show(got.ws[t]!)}, interpreter ${show(want.ws[t]!)}`;
+    for (let k = 0; k < want.slots[t]!.length; k++) {
+      if (!sameValues(want.slots[t]![k]!, got.slots[t]![k]!)) {
+        return `step ${t + 1}: slot ${k + 1} ${show(got.slots[t]![k]!)}, interpreter ${show(want.slots[t]![k]!)}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+const show = (a: Float32Array) => `[${Array.from(a).join(', ')}]`;
+
+/** The export's text for a subject, named so that its functions are found: `P3` → p3Step, class P3, ... */
+export function exportSubject(s: Subject, target: Target, index: number): string {
+  return exportOptimizer(s.checked, target, { name: `P${index}` });
+}
+
+// ---------------------------------------------------------------------------------------------
+// TypeScript: transpile with the compiler's transpileModule and import the JavaScript
+
+interface TsModule {
+  readonly [name: string]: unknown;
+}
+
+export async function importTypescript(source: string): Promise<TsModule> {
+  const js = ts.transpileModule(source, {
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022 },
+    reportDiagnostics: true,
+  });
+  if (js.diagnostics && js.diagnostics.length > 0) throw new Error(ts.flattenDiagnosticMessageText(js.diagnostics[0]!.messageText, '\n'));
+  return (await import(`data:text/javascript;base64,${Buffer.from(js.outputText).toString('base64')}`)) as TsModule;
+}
+
+type TsStep = (w: Float32Array, g: Float32Array, state: unknown, hp: Record<string, number>) => { w: Float32Array; state: Record<string, unknown> };
+
+/** Runs the TypeScript export `P{index}` over a case. */
+export function runTypescript(mod: TsModule, index: number, checked: CheckedOptimizer, c: Case): Trajectory {
+  const init = mod[`p${index}Init`] as (n: number) => unknown;
+  const step = mod[`p${index}Step`] as TsStep;
+  let w = c.w0;
+  let state = init(w.length);
+  const out: Trajectory = { ws: [], slots: [] };
+  c.grads.forEach((g, t) => {
+    const r = step(w, g, state, { lr: exportedLr(checked, c.lrs[t]!) });
+    w = r.w;
+    state = r.state;
+    out.ws.push(w);
+    out.slots.push(checked.signature.slots.map((s) => r.state[s] as Float32Array));
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Python: one process runs every (module, case) job and writes the trajectories back
+
+/** Why python with `modules` cannot run here, or undefined when it can. */
+export function pythonMissing(modules: string): string | undefined {
+  const r = spawnSync(PYTHON, ['-c', `import ${modules}`], { stdio: 'ignore' });
+  return r.status === 0 ? undefined : `${PYTHON} cannot import ${modules}`;
+}
+
+export interface PythonJob {
+  readonly source: string;
+  readonly checked: CheckedOptimizer;
+  readonly cases: readonly Case[];
+}
+
+const b64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const fromB64 = (s: string) => {
+  const bytes = Buffer.from(s, 'base64');
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+};
+
+/** Runs every job's module (a `numpy` or `pytorch` export named P{job index}) in one python process. */
+export function runPython(kind: 'numpy' | 'pytorch', jobs: readonly PythonJob[]): (Trajectory | { error: string })[][] {
+  const dir = mkdtempSync(join(tmpdir(), 'symevo-export-'));
+  const spec = jobs.map((job, i) => {
+    const module = join(dir, `p${i}.py`);
+    writeFileSync(module, job.source);
+    return {
+      module,
+      name: `P${i}`,
+      slots: job.checked.signature.slots,
+      cases: job.cases.map((c) => ({ w0: b64(c.w0), grads: c.grads.map(b64), lrs: c.lrs.map((lr) => exportedLr(job.checked, lr)) })),
+    };
+  });
+  const input = join(dir, 'jobs.json');
+  writeFileSync(input, JSON.stringify({ kind, jobs: spec }));
+  const r = spawnSync(PYTHON, [join(HERE, 'run_exports.py'), input], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`python failed (${r.status}): ${r.stderr}`);
+  const results = JSON.parse(r.stdout) as ({ ws: string[]; slots: string[][] } | { error: string })[][];
+  return results.map((cases) =>
+    cases.map((x) => ('error' in x ? x : { ws: x.ws.map(fromB64), slots: x.slots.map((s) => s.map(fromB64)) })),
+  );
+}

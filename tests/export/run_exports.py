@@ -1,0 +1,69 @@
+"""Runs exported optimizers over multi-step cases for tests/export: reads a jobs file written by
+harness.ts and prints, per job and case, the weights and state slots after each step as JSON."""
+import base64
+import importlib.util
+import json
+import sys
+import traceback
+
+import numpy as np
+
+
+def array(text):
+    return np.frombuffer(base64.b64decode(text), dtype="<f4").copy()
+
+
+def text(a):
+    return base64.b64encode(np.ascontiguousarray(a, dtype="<f4").tobytes()).decode()
+
+
+def load(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_numpy(module, name, slots, case):
+    init, step = getattr(module, f"{name.lower()}_init"), getattr(module, f"{name.lower()}_step")
+    w = array(case["w0"])
+    state = init(w)
+    ws, states = [], []
+    for g, lr in zip(case["grads"], case["lrs"]):
+        w, state = step(w, array(g), state, lr=lr)
+        ws.append(text(w))
+        states.append([text(state[s]) for s in slots])
+    return {"ws": ws, "slots": states}
+
+
+def run_pytorch(module, name, slots, case):
+    import torch
+
+    p = torch.nn.Parameter(torch.from_numpy(array(case["w0"])))
+    optimizer = getattr(module, name)([p])
+    ws, states = [], []
+    for g, lr in zip(case["grads"], case["lrs"]):
+        p.grad = torch.from_numpy(array(g))
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        optimizer.step()
+        ws.append(text(p.detach().numpy()))
+        states.append([text(optimizer.state[p][s].numpy()) for s in slots])
+    return {"ws": ws, "slots": states}
+
+
+def main():
+    with open(sys.argv[1]) as f:
+        spec = json.load(f)
+    run = {"numpy": run_numpy, "pytorch": run_pytorch}[spec["kind"]]
+    results = []
+    for job in spec["jobs"]:
+        try:
+            module = load(job["module"], job["name"])
+            results.append([run(module, job["name"], job["slots"], case) for case in job["cases"]])
+        except Exception:
+            results.append([{"error": traceback.format_exc()}] * len(job["cases"]))
+    json.dump(results, sys.stdout)
+
+
+main()
