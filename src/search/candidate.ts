@@ -12,6 +12,8 @@ export interface MutationRecord {
   readonly line?: number;
   /** Human-readable account of the change, e.g. "0.9 → 0.8123 in `m = interp(g, m, 0.8123)`". */
   readonly detail: string;
+  /** The child behaves as its parent (same fingerprint) and took its parent's result untrained. */
+  readonly neutral?: true;
 }
 
 export interface Candidate {

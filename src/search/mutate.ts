@@ -1,6 +1,8 @@
 // Mutation of optimizer programs, as in the Lion search: insert, delete or modify one statement,
-// retried until the child checks and behaves differently from its parent: its fingerprint (of the
-// simplified program, the dedup cache's key) differs, so a child never repeats its parent's result.
+// retried until the child checks and differs from its parent. With `neutral: 'retry'` it must
+// behave differently: its fingerprint (of the simplified program, the dedup cache's key) differs.
+// With `neutral: 'accept'` a child that differs only in text (same fingerprint) is a neutral child:
+// it takes its parent's cached result and drifts, so a later mutation can build on what it changed.
 //
 // Modes: 'evolve' (the three kinds, by weight), 'constants-only' (perturb one constant: the
 // hyperparameter-tuning baseline) and 'random' (a fresh random program: the random-search baseline).
@@ -45,6 +47,8 @@ export type MutateResult =
       readonly mutation: MutationRecord;
       /** Proposals made, this one included. */
       readonly attempts: number;
+      /** Same fingerprint as the parent (only with `neutral: 'accept'`). */
+      readonly neutral: boolean;
     }
   | { readonly ok: false; readonly reason: string; readonly attempts: number };
 
@@ -78,16 +82,21 @@ export function mutate(parent: Program, rng: Rng, context: MutationContext, pare
   }
   const options = generateOptions(context, parent);
   const { maxRetries, mode } = context.mutation;
+  const acceptNeutral = context.mutation.neutral === 'accept';
+  const parentText = acceptNeutral ? printProgram(parent) : '';
   for (let attempt = 1; attempt <= maxRetries; attempt++) {
     const proposal = propose(parent, rng, context, options);
     if (proposal === undefined) continue;
     const checked = tryCheck(proposal.program);
     if (checked === undefined) continue;
     const key = candidateKey(checked);
-    if (key.fingerprint === parentFingerprint) continue;
-    return { ok: true, child: proposal.program, checked, key, mutation: proposal.mutation, attempts: attempt };
+    const neutral = key.fingerprint === parentFingerprint;
+    if (neutral && (!acceptNeutral || printProgram(proposal.program) === parentText)) continue;
+    const mutation = neutral ? { ...proposal.mutation, neutral: true as const } : proposal.mutation;
+    return { ok: true, child: proposal.program, checked, key, mutation, attempts: attempt, neutral };
   }
-  const reason = `no child that checks and behaves differently from its parent in ${maxRetries} attempts (mode ${mode})`;
+  const differently = acceptNeutral ? 'differs from its parent in text' : 'behaves differently from its parent';
+  const reason = `no child that checks and ${differently} in ${maxRetries} attempts (mode ${mode})`;
   return { ok: false, reason, attempts: maxRetries };
 }
 

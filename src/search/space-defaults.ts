@@ -44,6 +44,11 @@ export const SPACE_DEFAULTS = {
     weights: { insert: 1, delete: 1, modify: 1 },
     // Hero's mutate_function_until tries up to 1000 times for a child that differs from its parent.
     maxRetries: 1000,
+    // Behaviour-neutral children join the population (with their parent's cached result, so they
+    // cost no training): the Lion search's hash allowed them and AutoML-Zero keeps functional
+    // duplicates, because they mutate differently later. Lion itself is reached from AdamW through
+    // such a child (v's statement changed while v no longer reaches the update).
+    neutral: 'accept',
   },
   evolution: {
     // The paper's 1000 is for 100 TPU chips; 100 keeps a generation affordable on one machine.

@@ -150,6 +150,7 @@ const mutation = object({
     .prefault({})
     .refine((w) => w.insert + w.delete + w.modify > 0, { error: 'expected at least one positive weight' }),
   maxRetries: positiveInt().default(D.mutation.maxRetries),
+  neutral: oneOf(['accept', 'retry']).default(D.mutation.neutral),
 }).prefault({});
 
 const evolution = object({

@@ -12,11 +12,20 @@ export interface ConstantSettings {
 
 export type MutationMode = 'evolve' | 'constants-only' | 'random';
 
+/**
+ * What happens to a child that differs from its parent as a program but not in behaviour (same
+ * fingerprint): 'accept' adds it to the population with its parent's cached result, untrained;
+ * 'retry' proposes another child. A child identical in text is always retried.
+ */
+export type NeutralPolicy = 'accept' | 'retry';
+
 export interface MutationSettings {
   readonly mode: MutationMode;
   readonly weights: { readonly insert: number; readonly delete: number; readonly modify: number };
   /** Attempts at a child that checks and behaves differently from its parent before giving up. */
   readonly maxRetries: number;
+  /** Absent (a run recorded before the option existed): 'retry'. */
+  readonly neutral?: NeutralPolicy;
 }
 
 export interface EvolutionSettings {
