@@ -14,6 +14,8 @@ export interface LeaderboardRow {
   /** The search metric at each funnel stage; null where the program did not get there. */
   readonly stageScores: readonly (number | null)[];
   readonly statements: { readonly before: number; readonly after: number };
+  /** Canonical text as evolved, and simplified. */
+  readonly program: string;
   readonly simplified: string;
   readonly fingerprint: string;
   /** "lion up to constants", "different (closest adamw, cos 0.93)", ... */
@@ -53,6 +55,7 @@ export function leaderboard(run: RunRead, top: number): LeaderboardRow[] {
         score: h.fitness.score,
         stageScores: stageScores(run, entry),
         statements: facts.statements,
+        program: h.program,
         simplified: facts.simplified,
         fingerprint: h.fingerprint,
         relation: describeKinship(kin),
