@@ -37,6 +37,8 @@ export interface OpEntry {
   readonly define?: string;
   /** Other helpers (by name in the target's support table) this op's code calls. */
   readonly needs?: readonly string[];
+  /** Ops whose helpers this op's helper calls. */
+  readonly uses?: readonly OpName[];
   /** The op is a macro: its helper is written from its definition in macros.ts. */
   readonly macro?: true;
 }

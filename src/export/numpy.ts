@@ -41,7 +41,7 @@ export const NUMPY_OPS = {
   cube: define('cube', 'x', '(x * x) * x', 'x * x * x'),
   sqrt: wide('sqrt', (x) => `np.sqrt(np.abs(${x}))`, 'sqrt(|x|)'),
   cbrt: wideCall('cbrt', 'np.cbrt', 'cube root'),
-  reciprocal: define('reciprocal', 'x', '1 / x, and 0 where x is 0.', 'div(f32(1), x)'),
+  reciprocal: { ...define('reciprocal', 'x', '1 / x, and 0 where x is 0.', 'div(f32(1), x)'), uses: ['div'] },
   exp: wideCall('exp', 'np.exp', 'e ** x'),
   exp2: wideCall('exp2', 'np.exp2', '2 ** x'),
   exp10: wide('exp10', (x) => `10.0 ** ${x}`, '10 ** x'),

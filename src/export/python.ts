@@ -77,6 +77,10 @@ function helperDefinitions(t: PythonTarget, used: Set<OpName>): string[] {
   const pending = [...used];
   while (pending.length > 0) {
     const name = pending.pop()!;
+    for (const op of t.ops[name].uses ?? []) {
+      if (!used.has(op)) pending.push(op);
+      used.add(op);
+    }
     if (!t.ops[name].macro || macros.has(name)) continue;
     const inner = new Set<OpName>();
     macros.set(name, macroDefinition(name as MacroOpName, t, inner));
