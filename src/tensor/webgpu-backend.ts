@@ -7,21 +7,20 @@ import { SUM_ROWS_WORKGROUP } from './kernels/reduce-wgsl.js';
 import {
   addBiasShape, classificationShape, elementwiseShape, markNonFiniteShape, matmulShape, meanShape, sumRowsShape,
 } from './op-shapes.js';
-import type { Activation, Tensor, TensorBackend } from './types.js';
+import { f32Bits } from './kernels/wgsl-math.js';
+import type { Activation, AttentionOptions, SequenceOptions, Tensor, TensorBackend } from './types.js';
 import { checkBounds, matrixSize, readStride, storedBatch, viewSpan } from './views.js';
 import { compileKernels, defaultMatmulTiles, type KernelName, type MatmulTiles } from './webgpu-kernels.js';
+import {
+  attentionGpu, attentionGradGpu, dconvGpu, dconvGradGpu, embeddingGpu, embeddingGradGpu, layerNormGpu, layerNormGradGpu, outStride,
+  type GpuOpContext,
+} from './webgpu-sequence-ops.js';
 
 type T = Tensor<GPUBuffer>;
 
 export interface WebGpuBackendOptions {
   /** The matmul tiles; default defaultMatmulTiles(device). */
   readonly matmulTiles?: MatmulTiles;
-}
-
-const bitsView = new DataView(new ArrayBuffer(4));
-function f32Bits(x: number): number {
-  bitsView.setFloat32(0, x, true);
-  return bitsView.getUint32(0, true);
 }
 
 export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
@@ -31,6 +30,15 @@ export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
   readonly #kernels: Record<KernelName, Kernel>;
   readonly #recorder: GpuRecorder;
   readonly #arena: Arena<GPUBuffer>;
+  /** What the sequence ops (webgpu-sequence-ops.ts) use of this backend. */
+  readonly #ops: GpuOpContext = {
+    dispatch: (kernel, buffers, params, x, y) => this.#recorder.dispatch(this.#kernels[kernel], buffers, params, x, y),
+    take: (length) => this.#arena.take(length),
+    output: (out, batch, rows, cols) => this.#output(out, batch, rows, cols),
+    input: (t, name) => input(t, name),
+    apart: (t, outs) => outs.reduce((kept, out) => this.#apart(kept, out), t),
+    sumRows: (dy, out) => this.sumRows(dy, out),
+  };
   /** Idle MAP_READ buffers by byte size, reused by read(). */
   readonly #staging = new Map<number, GPUBuffer[]>();
 
@@ -187,44 +195,53 @@ export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
     return dx;
   }
 
-  mul(): T {
-    throw new Error('webgpu: mul is not implemented yet');
+  mul(a: T, b: T, out?: T): T {
+    const batch = elementwiseShape('mul', input(a, 'mul a'), input(b, 'mul b'), out);
+    const y = this.#output(out, batch, a.rows, a.cols);
+    a = this.#apart(a, y);
+    b = this.#apart(b, y);
+    this.#map('mul', [a.storage, b.storage, y.storage], a, b, y, batch);
+    return y;
   }
 
-  scale(): T {
-    throw new Error('webgpu: scale is not implemented yet');
+  scale(x: T, c: number, out?: T): T {
+    const batch = elementwiseShape('scale', input(x, 'scale x'), undefined, out);
+    const y = this.#output(out, batch, x.rows, x.cols);
+    x = this.#apart(x, y);
+    this.#map('scale', [x.storage, y.storage], x, undefined, y, batch, [f32Bits(c)]);
+    return y;
   }
 
-  embedding(): T {
-    throw new Error('webgpu: embedding is not implemented yet');
+  embedding(table: T, ids: T, out?: T): T {
+    return embeddingGpu(this.#ops, table, ids, out);
   }
 
-  embeddingGrad(): T {
-    throw new Error('webgpu: embeddingGrad is not implemented yet');
+  embeddingGrad(ids: T, dy: T, rows: number, out?: T): T {
+    return embeddingGradGpu(this.#ops, ids, dy, rows, out);
   }
 
-  layerNorm(): { y: T; stats: T } {
-    throw new Error('webgpu: layerNorm is not implemented yet');
+  layerNorm(x: T, gain: T, bias: T, eps: number): { y: T; stats: T } {
+    return layerNormGpu(this.#ops, x, gain, bias, eps);
   }
 
-  layerNormGrad(): { dx: T; dgain: T; dbias: T } {
-    throw new Error('webgpu: layerNormGrad is not implemented yet');
+  layerNormGrad(x: T, gain: T, stats: T, dy: T, outs: { dx?: T; dgain?: T; dbias?: T } = {}): { dx: T; dgain: T; dbias: T } {
+    return layerNormGradGpu(this.#ops, x, gain, stats, dy, outs);
   }
 
-  attention(): { out: T; probs: T } {
-    throw new Error('webgpu: attention is not implemented yet');
+  attention(q: T, k: T, v: T, options: AttentionOptions): { out: T; probs: T } {
+    return attentionGpu(this.#ops, q, k, v, options);
   }
 
-  attentionGrad(): { dq: T; dk: T; dv: T } {
-    throw new Error('webgpu: attentionGrad is not implemented yet');
+  attentionGrad(q: T, k: T, v: T, probs: T, dOut: T, options: AttentionOptions & { dq?: T; dk?: T; dv?: T }): { dq: T; dk: T; dv: T } {
+    return attentionGradGpu(this.#ops, q, k, v, probs, dOut, options);
   }
 
-  dconv(): T {
-    throw new Error('webgpu: dconv is not implemented yet');
+  dconv(x: T, taps: T, options: SequenceOptions & { out?: T }): T {
+    return dconvGpu(this.#ops, x, taps, options);
   }
 
-  dconvGrad(): { dx: T; dtaps: T } {
-    throw new Error('webgpu: dconvGrad is not implemented yet');
+  dconvGrad(x: T, taps: T, dy: T, options: SequenceOptions & { dx?: T; dtaps?: T }): { dx: T; dtaps: T } {
+    return dconvGradGpu(this.#ops, x, taps, dy, options);
   }
 
   softmaxCrossEntropy(logits: T, labels: T): { loss: T; dlogits: T } {
@@ -264,12 +281,16 @@ export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
     return [logits.rows, logits.cols, logits.offset, readStride(logits), labels.offset, readStride(labels), out.offset, out.batchStride];
   }
 
-  /** An elementwise kernel over replicas: a at a_*, b (when given) at b_*, y at o_*. */
-  #map(name: 'add' | `act_${Activation}` | `act_grad_${Activation}`, buffers: readonly GPUBuffer[], a: T, b: T | undefined, y: T, batch: number): void {
+  /** An elementwise kernel over replicas: a at a_*, b (when given) at b_*, y at o_*, then `extra` words. */
+  #map(
+    name: 'add' | 'mul' | 'scale' | `act_${Activation}` | `act_grad_${Activation}`,
+    buffers: readonly GPUBuffer[], a: T, b: T | undefined, y: T, batch: number, extra: readonly number[] = [],
+  ): void {
     const n = matrixSize(a);
     const v4 = b === undefined ? inQuads(n, a, y) : inQuads(n, a, b, y);
     const q = v4 ? 4 : 1;
-    const params = [n, a.offset, readStride(a), b?.offset ?? 0, b === undefined ? 0 : readStride(b), y.offset, outStride(y)].map((v) => v / q);
+    const views = [n, a.offset, readStride(a), b?.offset ?? 0, b === undefined ? 0 : readStride(b), y.offset, outStride(y)];
+    const params = [...views.map((v) => v / q), ...extra];
     const kernel = this.#kernels[v4 ? (`${name}_v4` as const) : name];
     this.#recorder.dispatch(kernel, buffers, params, Math.ceil(n / q / ELEMENTWISE_WORKGROUP), batch);
   }
@@ -310,11 +331,6 @@ export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
     if (list === undefined) this.#staging.set(size, (list = []));
     list.push(buffer);
   }
-}
-
-/** The replica stride an op writes `out` with (0 when it has one replica, so any stride will do). */
-function outStride(out: T): number {
-  return out.batch === 1 ? 0 : out.batchStride;
 }
 
 /** True when `n` and every view's offset and replica stride are multiples of 4, so vec4 kernels can read them. */

@@ -1,7 +1,13 @@
 // The webgpu backend's kernels by name: WGSL text per name, all compiled up front through the device's pipeline cache.
 import { pipelineCacheFor } from '../gpu/index.js';
 import type { Kernel } from './gpu-recorder.js';
-import { activationGradWgsl, activationWgsl, addBiasVec4Wgsl, addBiasWgsl, addWgsl } from './kernels/elementwise-wgsl.js';
+import { attentionMixWgsl, attentionScoreGradWgsl, attentionScoresWgsl } from './kernels/attention-wgsl.js';
+import { dconvGradInputWgsl, dconvGradTapsWgsl, dconvWgsl } from './kernels/dconv-wgsl.js';
+import {
+  activationGradWgsl, activationWgsl, addBiasVec4Wgsl, addBiasWgsl, addWgsl, mulWgsl, scaleWgsl,
+} from './kernels/elementwise-wgsl.js';
+import { embeddingBucketsWgsl, embeddingGradWgsl, embeddingWgsl } from './kernels/embedding-wgsl.js';
+import { layerNormGradGainWgsl, layerNormGradInputWgsl, layerNormWgsl, rowScaleWgsl } from './kernels/layer-norm-wgsl.js';
 import { checkMatmulConfig, matmulWgsl, type MatmulConfig } from './kernels/matmul-wgsl.js';
 import { markNonFiniteWgsl, meanWgsl, sumRowsVec4Wgsl, sumRowsWgsl } from './kernels/reduce-wgsl.js';
 import { classificationStatsWgsl, softmaxCrossEntropyWgsl } from './kernels/softmax-wgsl.js';
@@ -46,8 +52,12 @@ const ACTIVATIONS: readonly Activation[] = ['relu', 'tanh', 'gelu', 'square', 's
 
 export type KernelName =
   | `matmul_${'n' | 't'}${'n' | 't'}_${'wide' | 'narrow'}`
-  | `${'add' | 'add_bias' | `act_${Activation}` | `act_grad_${Activation}` | 'sum_rows'}${'' | '_v4'}`
-  | 'mean' | 'mark_non_finite' | 'softmax_ce' | 'class_stats';
+  | `${'add' | 'mul' | 'scale' | 'add_bias' | `act_${Activation}` | `act_grad_${Activation}` | 'sum_rows'}${'' | '_v4'}`
+  | 'mean' | 'mark_non_finite' | 'softmax_ce' | 'class_stats'
+  | 'embedding' | 'embedding_buckets' | 'embedding_grad'
+  | 'layer_norm' | 'row_scale' | 'layer_norm_grad_input' | 'layer_norm_grad_gain'
+  | 'attention_scores' | 'attention_mix' | 'attention_mix_t' | 'attention_score_grad'
+  | 'dconv' | 'dconv_grad_input' | 'dconv_grad_taps';
 
 /** WGSL source of every kernel. */
 export function kernelSources(tiles: MatmulTiles): Record<KernelName, string> {
@@ -69,6 +79,24 @@ export function kernelSources(tiles: MatmulTiles): Record<KernelName, string> {
     ...sources,
     add: addWgsl(false),
     add_v4: addWgsl(true),
+    mul: mulWgsl(false),
+    mul_v4: mulWgsl(true),
+    scale: scaleWgsl(false),
+    scale_v4: scaleWgsl(true),
+    embedding: embeddingWgsl(),
+    embedding_buckets: embeddingBucketsWgsl(),
+    embedding_grad: embeddingGradWgsl(),
+    layer_norm: layerNormWgsl(),
+    row_scale: rowScaleWgsl(),
+    layer_norm_grad_input: layerNormGradInputWgsl(),
+    layer_norm_grad_gain: layerNormGradGainWgsl(),
+    attention_scores: attentionScoresWgsl(),
+    attention_mix: attentionMixWgsl(false),
+    attention_mix_t: attentionMixWgsl(true),
+    attention_score_grad: attentionScoreGradWgsl(),
+    dconv: dconvWgsl(),
+    dconv_grad_input: dconvGradInputWgsl(),
+    dconv_grad_taps: dconvGradTapsWgsl(),
     add_bias: addBiasWgsl(),
     add_bias_v4: addBiasVec4Wgsl(),
     sum_rows: sumRowsWgsl(),

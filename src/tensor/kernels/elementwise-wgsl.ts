@@ -96,11 +96,11 @@ const LANES = ['x', 'y', 'z', 'w'];
  * and written four elements at a time (offsets, strides and n then count vec4s): llvmpipe moves
  * a vec4 for about the cost of one float (measured 2.3 against 4–7 ns per element for relu).
  */
-function mapKernel(inputs: readonly string[], functions: string, f: (a: string, b: string) => string, vec4: boolean): string {
+function mapKernel(inputs: readonly string[], functions: string, f: (a: string, b: string) => string, vec4: boolean, extra: readonly string[] = []): string {
   const value = vec4
     ? `vec4<f32>(${LANES.map((l) => f(`va.${l}`, `vb.${l}`)).join(', ')})`
     : f('va', 'vb');
-  return `${paramsStruct(MAP_PARAMS)}${storageBindings(inputs, ['out'], vec4 ? [...inputs, 'out'] : [])}${WGSL_MATH}${functions}
+  return `${paramsStruct([...MAP_PARAMS, ...extra])}${storageBindings(inputs, ['out'], vec4 ? [...inputs, 'out'] : [])}${WGSL_MATH}${functions}
 @compute @workgroup_size(${ELEMENTWISE_WORKGROUP})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let e = gid.x;
@@ -114,6 +114,15 @@ ${inputs.includes('b') ? '  let vb = b[p.b_offset + r * p.b_stride + e];\n' : ''
 
 export function addWgsl(vec4: boolean): string {
   return mapKernel(['a', 'b'], '', (a, b) => `${a} + ${b}`, vec4);
+}
+
+export function mulWgsl(vec4: boolean): string {
+  return mapKernel(['a', 'b'], '', (a, b) => `${a} * ${b}`, vec4);
+}
+
+/** out = c · a, c's f32 bits in the parameter after the map's (not counted in vec4s). */
+export function scaleWgsl(vec4: boolean): string {
+  return mapKernel(['a'], '', (a) => `bitcast<f32>(p.c_bits) * ${a}`, vec4, ['c_bits']);
 }
 
 /** Reads x at a_*; b_* is unused. */

@@ -14,6 +14,14 @@ export function f32(x: number): string {
   return /[.e]/.test(text) ? text : `${text}.0`;
 }
 
+const bitsView = new DataView(new ArrayBuffer(4));
+
+/** The bits of x rounded to float32, as a u32 parameter (kernels bitcast it back). */
+export function f32Bits(x: number): number {
+  bitsView.setFloat32(0, x, true);
+  return bitsView.getUint32(0, true);
+}
+
 /** `struct Params` of u32 fields, bound at @group(1) @binding(0); f32 values travel as bits. */
 export function paramsStruct(fields: readonly string[]): string {
   return `struct Params {\n${fields.map((f) => `  ${f}: u32,`).join('\n')}\n}\n@group(1) @binding(0) var<uniform> p: Params;\n`;
