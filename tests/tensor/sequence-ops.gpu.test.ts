@@ -6,6 +6,7 @@ import { CpuTensorBackend, WebGpuTensorBackend, tensorView, type Tensor } from '
 import { describeGpu } from '../gpu/gpu-context.js';
 import { describeMismatches, mismatches, type Tolerance } from './compare.js';
 import { runCase, type OpCase } from './op-cases.js';
+import { runBlock } from './sequence-block.js';
 import { sequenceCaseArb } from './sequence-cases.js';
 
 const cpu = new CpuTensorBackend();
@@ -66,6 +67,15 @@ await describeGpu('webgpu sequence ops against the cpu backend', (gpu) => {
     const second = await backend.read(backend.embeddingGrad(ids, dy, 83));
     expect(new Uint32Array(second.buffer)).toEqual(new Uint32Array(first.buffer));
     backend.resetArena();
+  });
+
+  it('a pre-norm block through the tape: the loss and every parameter gradient agree with the cpu', async () => {
+    for (const seed of [1, 2]) {
+      const [got, want] = [await runBlock(backend, 3, seed), await runBlock(cpu, 3, seed)];
+      expect(describeMismatches('loss', mismatches(got.loss, want.loss, { rtol: 1e-5 }))).toBeUndefined();
+      expect(want.grads.some((g) => Math.abs(g) > 1e-3)).toBe(true);
+      expect(describeMismatches('gradients', mismatches(got.grads, want.grads, { rtol: 1e-4, scaled: 1e-5 }))).toBeUndefined();
+    }
   });
 
   it('softmax cross-entropy at the charlm size agrees with the cpu: logits [16, 2048, 83]', async () => {
