@@ -1,8 +1,10 @@
 // One entry point: a checked program and a target in, the exported file's text out.
-import type { CheckedOptimizer } from '../dsl/index.js';
+import { assertNever, type CheckedOptimizer } from '../dsl/index.js';
 import { lower } from './lower.js';
 import { pascalName } from './names.js';
 import { exportNumpy } from './numpy.js';
+import { exportOptax } from './optax.js';
+import { exportPytorch } from './pytorch.js';
 import { exportTypescript } from './typescript.js';
 
 export const TARGETS = ['pytorch', 'optax', 'numpy', 'typescript'] as const;
@@ -28,7 +30,11 @@ export function exportOptimizer(checked: CheckedOptimizer, target: Target, optio
       return exportNumpy(l, name);
     case 'typescript':
       return exportTypescript(l, name);
+    case 'pytorch':
+      return exportPytorch(l, name);
+    case 'optax':
+      return exportOptax(l, name);
     default:
-      throw new Error(`not yet: ${target}`);
+      return assertNever(target);
   }
 }

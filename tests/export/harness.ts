@@ -78,7 +78,7 @@ export interface Trajectory {
 /** The interpreter's trajectory: w = w - update in float32 after each step, slots from zero. */
 export function reference(checked: CheckedOptimizer, c: Case): Trajectory {
   let w = c.w0;
-  let slots = checked.signature.slots.map(() => new Float32Array(c.w0.length));
+  let slots: Float32Array[] = checked.signature.slots.map(() => new Float32Array(c.w0.length));
   const out: Trajectory = { ws: [], slots: [] };
   c.grads.forEach((g, t) => {
     const r = runStep(checked, { w, g, lr: c.lrs[t]!, step: t + 1, slots });
