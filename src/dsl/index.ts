@@ -7,7 +7,20 @@ export { tokenize, type Token, type TokenKind } from './lexer.js';
 export { parseProgram } from './parser.js';
 export { printProgram, printExpr, printNumber } from './printer.js';
 export { checkOptimizer, ROLE_PARAMS, type CheckedOptimizer, type OptimizerSignature } from './check.js';
-export { parseOptimizer } from './load.js';
+export { parseOptimizer, parseBlock, detectDialect } from './load.js';
+export {
+  checkBlock,
+  printWidth,
+  sameWidth,
+  WIDTH_NAME,
+  DEFAULT_BLOCK_WIDTH,
+  MAX_DCONV_TAPS,
+  MAX_HEADS,
+  MAX_WIDTH_MULTIPLE,
+  type BlockCheckOptions,
+  type BlockValue,
+  type CheckedBlock,
+} from './block-check.js';
 export { runStep, evaluate, applyOp, broadcast, type Value, type StepInputs, type StepOutputs } from './interpret.js';
 export { buildGraph, carriedSlots, reachable, GraphBuilder, type GraphNode, type NodeId, type OptimizerGraph, type Rewrite } from './graph.js';
 export { EXACT_REWRITES, REASSOCIATING_REWRITES, ALL_REWRITES } from './rewrites.js';

@@ -135,3 +135,93 @@ export function resultType(name: OpName, args: readonly ValueType[]): ValueType 
     }
   }
 }
+
+// The block dialect's ops. A block's values are activations [batch·seq, n] (n a multiple of the
+// model width) and constant scalars; these are the functions a block may call, with what each does to
+// widths. Consumers (checker, reference evaluator, simplifier, mutation, lowering) key their tables
+// by BlockOpName with `satisfies Record<BlockOpName, ...>`.
+
+/**
+ * - map: elementwise over activations of one width, or an activation and a constant scalar.
+ * - dense: `dense(x, n)`, x [N, a] → x·W + b [N, n], W [a, n] and b [n] parameters.
+ * - layer_norm: each row normalised (biased variance, eps 1e-5), then gain and bias parameters.
+ * - attention: causal multi-head attention of q, k [N, a] and v [N, b] → [N, b]; `heads` divides a and b.
+ * - dconv: `dconv(x, k)`, causal depthwise convolution along the sequence with k taps per channel.
+ */
+export type BlockOpKind = 'map' | 'dense' | 'layer_norm' | 'attention' | 'dconv';
+
+export interface BlockOpSpec {
+  readonly dialect: 'block';
+  readonly kind: BlockOpKind;
+  readonly arity: number;
+  /** Keyword arguments the op requires, each a positive integer constant. */
+  readonly keywords?: readonly string[];
+  /** Meaning of one element in float64 (map ops), the reference the lowering is tested against. */
+  readonly scalar?: (...xs: number[]) => number;
+  readonly commutative?: boolean;
+  /** Written as an operator, not called by name. */
+  readonly operator?: boolean;
+  readonly doc: string;
+}
+
+const blockMap = (arity: number, scalar: (...xs: number[]) => number, doc: string, extra: Pick<BlockOpSpec, 'commutative' | 'operator'> = {}) => ({
+  dialect: 'block' as const,
+  kind: 'map' as const,
+  arity,
+  scalar,
+  doc,
+  ...extra,
+});
+
+/** GELU, tanh approximation (as the tensor ops'): x·σ(2u), u = √(2/π)(x + 0.044715x³). */
+function geluScalar(x: number): number {
+  if (x <= -10) return 0;
+  if (x >= 10) return x;
+  const u = Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x);
+  return x / (1 + Math.exp(-2 * u));
+}
+
+export const BLOCK_OPS = {
+  // Arithmetic; the operators + - * / and unary minus map to these. `/` divides by a constant only.
+  add: blockMap(2, (x, y) => x! + y!, 'x + y', { commutative: true, operator: true }),
+  sub: blockMap(2, (x, y) => x! - y!, 'x - y', { operator: true }),
+  mul: blockMap(2, (x, y) => x! * y!, 'x * y (elementwise, or scaling by a constant)', { commutative: true, operator: true }),
+  div: blockMap(2, (x, y) => x! / y!, 'x / c, c a nonzero constant', { operator: true }),
+  negative: blockMap(1, (x) => -x!, '-x', { operator: true }),
+  max: blockMap(2, (x, y) => Math.max(x!, y!), 'larger of x, y', { commutative: true }),
+  min: blockMap(2, (x, y) => Math.min(x!, y!), 'smaller of x, y', { commutative: true }),
+
+  // Activations.
+  relu: blockMap(1, (x) => Math.max(x!, 0), 'max(x, 0)'),
+  gelu: blockMap(1, (x) => geluScalar(x!), 'GELU (tanh approximation)'),
+  square: blockMap(1, (x) => x! * x!, 'x * x'),
+  sigmoid: blockMap(1, (x) => 1 / (1 + Math.exp(-x!)), '1 / (1 + e ** -x)'),
+  tanh: blockMap(1, (x) => Math.tanh(x!), 'hyperbolic tangent'),
+  abs: blockMap(1, (x) => Math.abs(x!), '|x|'),
+
+  // Ops with parameters, and attention.
+  dense: { dialect: 'block', kind: 'dense', arity: 2, doc: 'x·W + b to n features: dense(x, 4 * width)' },
+  layer_norm: { dialect: 'block', kind: 'layer_norm', arity: 1, doc: 'LayerNorm with gain and bias' },
+  attention: { dialect: 'block', kind: 'attention', arity: 3, keywords: ['heads'], doc: 'causal multi-head attention(q, k, v, heads=H)' },
+  dconv: { dialect: 'block', kind: 'dconv', arity: 2, doc: 'causal depthwise convolution along the sequence, k taps: dconv(x, 3)' },
+} as const satisfies Record<string, BlockOpSpec>;
+
+export type BlockOpName = keyof typeof BLOCK_OPS;
+export type BlockMapOpName = { [K in BlockOpName]: (typeof BLOCK_OPS)[K]['kind'] extends 'map' ? K : never }[BlockOpName];
+
+export const BLOCK_OP_NAMES = Object.keys(BLOCK_OPS) as BlockOpName[];
+
+/** Names a block may call; the arithmetic ops are written as operators instead. */
+export const BLOCK_CALLABLE_OPS: readonly BlockOpName[] = BLOCK_OP_NAMES.filter(
+  (name) => !(BLOCK_OPS[name] as BlockOpSpec).operator,
+);
+
+/** Unary activations a mutation may swap for one another. */
+export const BLOCK_ACTIVATIONS = ['relu', 'gelu', 'square', 'sigmoid', 'tanh', 'abs'] as const satisfies readonly BlockMapOpName[];
+
+export function isBlockOpName(name: string): name is BlockOpName {
+  return Object.prototype.hasOwnProperty.call(BLOCK_OPS, name);
+}
+
+/** Each dialect's catalogue. */
+export const DIALECT_OPS = { optimizer: OPS, block: BLOCK_OPS } as const satisfies Record<Dialect, object>;
