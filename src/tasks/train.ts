@@ -18,6 +18,8 @@ export interface ReplicaMetrics {
   readonly valAccuracy: number;
   /** 1-based step at which the loss or the weights were first seen non-finite. */
   readonly divergedAt?: number;
+  /** Validation bits per character (the language-model tasks). */
+  readonly bitsPerChar?: number;
 }
 
 export interface TrainingRun<S> {
