@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCheck } from './commands/check.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEval } from './commands/eval.js';
+import { registerExport } from './commands/export.js';
 import { registerSearch } from './commands/search.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerReport } from './commands/report.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerInspect(program);
   registerReport(program);
+  registerExport(program);
   registerSpace(program);
   registerEval(program);
   registerSearch(program);
