@@ -111,6 +111,7 @@ export interface TensorBackend<S> {
    * holds the weights of query t, 0 past t.
    */
   attention(q: Tensor<S>, k: Tensor<S>, v: Tensor<S>, options: AttentionOptions): { out: Tensor<S>; probs: Tensor<S> };
+  /** Gradients of attention from its inputs and probs; probs must be 0 past the diagonal, as attention leaves them. */
   attentionGrad(
     q: Tensor<S>, k: Tensor<S>, v: Tensor<S>, probs: Tensor<S>, dOut: Tensor<S>,
     options: AttentionOptions & { dq?: Tensor<S>; dk?: Tensor<S>; dv?: Tensor<S> },

@@ -40,7 +40,8 @@ const spec = (r: Raw, k: number, rows: number, cols: number, values?: InputSpec[
 const idValues = (V: number) => (rng: Rng) => (rng.chance(0.05) ? rng.pick([-1, V, 1.5, NaN]) : rng.int(V));
 /** (mean, rstd) pairs with rstd > 0. */
 const statValues = (rng: Rng, index: number) => (index % 2 === 0 ? rng.normal() : 0.3 + Math.abs(rng.normal()));
-const probValues = (rng: Rng) => rng.next();
+/** Attention weights [.., B·H·T, T]: random in [0, 1) up to the diagonal, 0 past it (as attention stores them). */
+const probValues = (T: number) => (rng: Rng, index: number) => (index % T > Math.floor(index / T) % T ? 0 : rng.next());
 
 type Body = Pick<OpCase, 'inputs' | 'run' | 'reference' | 'out'>;
 
@@ -104,7 +105,7 @@ function body(r: Raw): Body {
       };
     case 'attentionGrad':
       return {
-        inputs: [x(0), x(1), x(2), spec(r, 3, r.B * heads * seq, seq, probValues), x(4)], out: out(N, D),
+        inputs: [x(0), x(1), x(2), spec(r, 3, r.B * heads * seq, seq, probValues(seq)), x(4)], out: out(N, D),
         run: (bk, [q, k, v, p, g], o) => {
           const { dq, dk, dv } = bk.attentionGrad(q!, k!, v!, p!, g!, { heads, seq, ...(o && { dk: o }) });
           return [dq, dk, dv];

@@ -10,13 +10,14 @@ import { sequenceCaseArb } from './sequence-cases.js';
 const backend = new CpuTensorBackend();
 
 /**
- * Allowed error against float64. The cpu sums in float64 and rounds once, but attention's second
- * step reads the float32 probabilities (or score gradients) the first step stored, and layerNorm's
+ * Allowed error against float64. The cpu sums in float64 and rounds once, but attention rounds its
+ * scores to float32 before the softmax (|score| up to ~10, so ~1e-6 relative after exp) and its
+ * second step reads the float32 probabilities or score gradients the first stored; layerNorm's
  * backward reads float32 stats: a relative rounding of ~6e-8 per term, scaled by the largest result.
  */
 function toleranceFor(c: OpCase): Tolerance {
   if (c.name.startsWith('embedding ') || c.name.startsWith('mul') || c.name.startsWith('scale')) return { rtol: 6e-8, atol: 1e-37 };
-  if (c.name.startsWith('attention')) return { rtol: 1e-6, scaled: 1e-6 };
+  if (c.name.startsWith('attention')) return { rtol: 1e-5, scaled: 2e-6 };
   return { rtol: 1e-6, scaled: 2e-7 };
 }
 
