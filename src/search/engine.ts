@@ -25,6 +25,7 @@ import { spaceFromRecord } from './space-record.js';
 import type { SearchSpace } from './space-types.js';
 import { promotionThresholds, StageScores } from './thresholds.js';
 import { MetaValidation } from './meta-validation.js';
+import { collapseOutcomes, expandJob, withLrFactor } from './lr-factors.js';
 import { programSummary } from './program-summary.js';
 
 export interface EngineOptions {
@@ -103,6 +104,8 @@ class Engine {
   readonly #startEvaluations: number;
   /** Ids in the journal: a result for one of them (a repeated delivery) is dropped. */
   readonly #journaled = new Set<number>();
+  /** With `lrFactors`: the factor each trained candidate scored best at, until its batch is finished. */
+  readonly #lrFactorOf = new Map<number, number>();
   #engineMs = 0;
   #evaluated = 0;
 
@@ -178,10 +181,12 @@ class Engine {
     const program = printProgram(this.space.baseline.checked.program);
     this.options.onMessage?.(`measuring the baseline ${this.space.baseline.file} on ${this.space.funnel.length} stage(s)`);
     const job = this.#job([{ id: -1, text: program }], this.space.funnel.map(() => undefined));
-    const reply = await Promise.race([this.evaluator.run(job), stopped]);
+    const reply = await Promise.race([this.#evaluate(job), stopped]);
     if (reply === 'stopped') return undefined;
     if (!reply.ok) throw new Error(`the baseline program could not be evaluated: ${reply.reason}`);
     const outcome = reply.outcomes[0]!;
+    const factor = this.#lrFactorOf.get(-1);
+    if (factor !== undefined) this.options.onMessage?.(`the baseline scores best at ${factor} × its learning rate`);
     const metric = this.space.metric.name;
     const record: BaselineRecord = {
       program,
@@ -270,11 +275,21 @@ class Engine {
 
   async #runWithRetry(programs: readonly { id: number; text: string }[]): Promise<BatchReply> {
     const job = this.#job(programs, promotionThresholds(this.space.funnel, this.baseline!.scores.map((s) => s ?? undefined), this.scores, this.space.metric.lowerIsBetter));
-    const first = await this.evaluator.run(job);
+    const first = await this.#evaluate(job);
     // A crash means workers already died on it twice (the queue's bounded redelivery).
     if (first.ok || first.kind === 'crash') return first;
     this.options.onMessage?.(`a batch of ${programs.length} failed (${first.kind}: ${firstLine(first.reason)}); retrying it once`);
-    return this.evaluator.run(job, 1);
+    return this.#evaluate(job, 1);
+  }
+
+  /** Runs a job, each program at every lr factor of the space (variants of one pass), keeping its best. */
+  async #evaluate(job: FunnelJob, attempt?: number): Promise<BatchReply> {
+    const factors = this.space.lrFactors ?? [1];
+    const reply = await (attempt === undefined ? this.evaluator.run(expandJob(job, factors)) : this.evaluator.run(expandJob(job, factors), attempt));
+    if (!reply.ok) return reply;
+    const collapsed = collapseOutcomes(reply.outcomes, factors, this.space.metric.name, this.space.metric.lowerIsBetter);
+    for (const [id, factor] of collapsed.factors) this.#lrFactorOf.set(id, factor);
+    return { ...reply, outcomes: collapsed.outcomes };
   }
 
   #job(programs: readonly { id: number; text: string }[], thresholds: (number | undefined)[]): FunnelJob {
@@ -301,7 +316,7 @@ class Engine {
       const fitness: FitnessResult =
         known?.fitness ??
         (outcome !== undefined
-          ? fitnessOf(outcome, this.space.metric.name)
+          ? withLrFactor(fitnessOf(outcome, this.space.metric.name), this.#lrFactorOf.get(twin ?? c.id))
           : { status: reply !== undefined && !reply.ok ? reply.kind : 'failed', reason: reply !== undefined && !reply.ok ? reply.reason : 'no result came back' });
       fitnessOfId.set(c.id, fitness);
       const cacheHit = known?.cacheHit ?? twin !== undefined;
@@ -315,6 +330,7 @@ class Engine {
       });
     }).filter((e) => !this.#journaled.has(e.id));
     this.journal.append(entries);
+    for (const c of batch.candidates) this.#lrFactorOf.delete(c.id);
     this.#writeInflight();
     const bestBefore = this.state.best[0]?.id;
     this.state = tell(this.state, entries.map((e) => ({ id: e.id, fitness: fitnessOfId.get(e.id)!, fingerprint: e.fingerprint })));

@@ -15,6 +15,8 @@ export type FitnessResult =
       readonly score: number;
       /** Metrics of each stage evaluated, index = stage. */
       readonly metrics: readonly StageMetrics[];
+      /** With `lrFactors`: the multiple of the program's own learning rate it scored best at. */
+      readonly lrFactor?: number;
     }
   | {
       readonly status: FailureStatus;

@@ -42,7 +42,10 @@ export function journalEntry(candidate: Candidate, fitness: FitnessResult, facts
 }
 
 export function entryFitness(entry: JournalEntry): FitnessResult {
-  if (entry.status === 'ok') return { status: 'ok', stageReached: entry.stageReached, score: entry.score, metrics: entry.metrics };
+  if (entry.status === 'ok') {
+    const { stageReached, score, metrics, lrFactor } = entry;
+    return { status: 'ok', stageReached, score, metrics, ...(lrFactor === undefined ? {} : { lrFactor }) };
+  }
   return { status: entry.status, reason: entry.reason, ...(entry.metrics ? { metrics: entry.metrics } : {}) };
 }
 

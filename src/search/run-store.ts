@@ -13,6 +13,7 @@ import type { HallOfFameEntry } from './hall-of-fame.js';
 import { entryCandidate, entryFitness, readJournal, type JournalRead } from './journal.js';
 import { fromJson, toJson } from './json-values.js';
 import type { SearchSpace } from './space-types.js';
+import { scaleLearningRateText } from './lr-factors.js';
 
 export const CONFIG_FILE = 'config.json';
 export const CHECKPOINT_FILE = 'checkpoint.json';
@@ -99,7 +100,11 @@ export function writeBest(dir: string, best: readonly HallOfFameEntry[], metricN
     const rank = i + 1;
     const name = `${String(rank).padStart(width, '0')}-id${entry.id}.dsl`;
     const header = `# rank ${rank} | id ${entry.id} | ${describeFitness(entry.fitness, metricName)} | fingerprint ${entry.fingerprint}`;
-    writeFileAtomic(join(bestDir, name), `${header}\n${entry.program}`);
+    // A program scored at a multiple of its learning rate is written with that multiple folded in.
+    const factor = entry.fitness.status === 'ok' ? entry.fitness.lrFactor : undefined;
+    const folded = factor === undefined || factor === 1 ? '' : `# trained at ${factor} × the learning rate of id ${entry.id}, folded into its lr constant\n`;
+    const program = folded === '' ? entry.program : scaleLearningRateText(entry.program, factor!);
+    writeFileAtomic(join(bestDir, name), `${header}\n${folded}${program}`);
     files.add(name);
   });
   for (const name of readdirSync(bestDir)) {

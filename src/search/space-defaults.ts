@@ -66,6 +66,9 @@ export const SPACE_DEFAULTS = {
   promote: { kind: 'beatBaseline' },
   // Validation loss: defined for every task, unlike accuracy.
   metric: 'valLoss',
+  // Each candidate at its own learning rate only: every further factor is another replica of every
+  // candidate at the first stage, which on a CPU costs as much as another candidate.
+  lrFactors: [1],
 } as const;
 
 /** Whether lower is better for each metric (`metric.lowerIsBetter` may be left out, and must agree if given). */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { isOpName, OP_NAMES, ROLE_PARAMS, type DslError, type OpName } from '../dsl/index.js';
 import { LOWER_IS_BETTER, SPACE_DEFAULTS as D } from './space-defaults.js';
 import type { FunnelStage, MetricName, Promotion } from './space-types.js';
+import { MAX_LR_FACTORS } from './lr-factors.js';
 
 export type IssuePath = readonly (string | number)[];
 
@@ -200,6 +201,15 @@ export const spaceSchema = object({
   mutation,
   evolution,
   metric,
+  lrFactors: list(positive(), 'a list of positive numbers')
+    .min(1, expecting('at least one factor'))
+    .max(MAX_LR_FACTORS, expecting(`at most ${MAX_LR_FACTORS} factors`))
+    .superRefine((xs, ctx) =>
+      xs.forEach((x, i) => {
+        if (xs.indexOf(x) < i) ctx.addIssue({ code: 'custom', path: [i], message: `factor ${x} is listed twice` });
+      }),
+    )
+    .default([...D.lrFactors]),
 });
 
 export type SpaceFields = z.output<typeof spaceSchema>;

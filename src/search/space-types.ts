@@ -80,4 +80,9 @@ export interface SearchSpace {
   readonly mutation: MutationSettings;
   readonly evolution: EvolutionSettings;
   readonly metric: { readonly name: MetricName; readonly lowerIsBetter: boolean };
+  /**
+   * Multiples of each candidate's own learning rate it is trained at, as replicas of one pass; it
+   * is scored at its best. Absent (a run recorded before the option existed) or [1]: off.
+   */
+  readonly lrFactors?: readonly number[];
 }

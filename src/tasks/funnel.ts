@@ -23,7 +23,11 @@ export interface FunnelJob {
   readonly thresholds: readonly (number | undefined)[];
   readonly metric: FunnelMetric;
   readonly lowerIsBetter: boolean;
-  readonly programs: readonly { readonly id: number; readonly text: string }[];
+  /**
+   * Programs of one `group` (variants of one candidate, e.g. at several learning rates) compete:
+   * after each stage only the group's best promoted member goes on.
+   */
+  readonly programs: readonly { readonly id: number; readonly text: string; readonly group?: number }[];
   readonly backend?: BackendChoice;
 }
 
@@ -53,11 +57,11 @@ export interface FunnelOutcome {
 /** Runs the job's programs through the funnel, batching all candidates alive at each stage. */
 export async function runFunnel(job: FunnelJob): Promise<FunnelOutcome[]> {
   const outcomes = new Map<number, { stages: StageOutcome[]; reason?: string }>();
-  let alive: { id: number; checked: CheckedOptimizer }[] = [];
+  let alive: { id: number; checked: CheckedOptimizer; group?: number }[] = [];
   for (const p of job.programs) {
     outcomes.set(p.id, { stages: [] });
     try {
-      alive.push({ id: p.id, checked: parseOptimizer(p.text, `candidate-${p.id}.dsl`) });
+      alive.push({ id: p.id, checked: parseOptimizer(p.text, `candidate-${p.id}.dsl`), ...(p.group === undefined ? {} : { group: p.group }) });
     } catch (error) {
       outcomes.get(p.id)!.reason = error instanceof Error ? error.message : String(error);
     }
@@ -76,12 +80,24 @@ export async function runFunnel(job: FunnelJob): Promise<FunnelOutcome[]> {
       outcomes.get(candidate.id)!.stages.push(outcome);
       if (stage + 1 < job.stages.length && promoted(job, stage, outcome)) next.push(candidate);
     });
-    alive = next;
+    alive = bestOfGroups(job, next, (id) => outcomes.get(id)!.stages[stage]!);
   }
   return job.programs.map(({ id }) => {
     const { stages, reason } = outcomes.get(id)!;
     return { id, stages, ...(reason === undefined ? {} : { reason }) };
   });
+}
+
+/** Ungrouped programs, and the best of each group (the first on ties), in their order. */
+function bestOfGroups<T extends { id: number; group?: number }>(job: FunnelJob, programs: T[], at: (id: number) => StageOutcome): T[] {
+  const best = new Map<number, T>();
+  const score = (p: T) => at(p.id)[job.metric]!;
+  for (const p of programs) {
+    if (p.group === undefined) continue;
+    const held = best.get(p.group);
+    if (held === undefined || (job.lowerIsBetter ? score(p) < score(held) : score(p) > score(held))) best.set(p.group, p);
+  }
+  return programs.filter((p) => p.group === undefined || best.get(p.group) === p);
 }
 
 function stageOverrides(spec: StageSpec): Partial<TrainingSettings> {
