@@ -1,6 +1,7 @@
 // `symevo inspect FILE [--compare OTHER] [--classify]`: canonical and simplified text, fingerprint,
 // shape key, and on request the Lion-likeness tests and verdict. Given a run directory instead of a
 // file, the run's leaderboard or one program's lineage (inspect-run.ts).
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
   classifyOptimizer,
@@ -14,7 +15,6 @@ import {
 } from '../../dsl/index.js';
 import { loadOptimizer } from '../load-program.js';
 import { nonNegativeInteger, positiveInteger } from '../options.js';
-import { isRunDirectory } from '../../report/index.js';
 import { inspectRun } from './inspect-run.js';
 
 interface Inspection {
@@ -75,6 +75,8 @@ function classificationLines(c: Classification): string[] {
   ];
 }
 
+const isDirectory = (path: string) => statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+
 export function registerInspect(program: Command): void {
   program
     .command('inspect')
@@ -86,7 +88,7 @@ export function registerInspect(program: Command): void {
     .option('--id <id>', 'run directory: one program in detail, with its lineage back to a seed', nonNegativeInteger)
     .option('--json', 'print one JSON document')
     .action((file: string, options: { compare?: string; classify?: boolean; json?: boolean; top: number; id?: number }) => {
-      if (isRunDirectory(file)) {
+      if (isDirectory(file)) {
         inspectRun(file, options);
         return;
       }
