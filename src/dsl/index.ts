@@ -21,6 +21,36 @@ export {
   type BlockValue,
   type CheckedBlock,
 } from './block-check.js';
+export {
+  buildBlockGraph,
+  isParametric,
+  liveOrder,
+  structuralKeys,
+  PARAMETRIC_KINDS,
+  type BlockGraph,
+  type BlockGraphNode,
+  type BlockGraphOptions,
+  type BlockNodeId,
+  type BlockOpNode,
+} from './block-graph.js';
+export { evaluateBlock, type BlockDims, type BlockWeights, type WeightSource } from './block-eval.js';
+export { simplifyBlock, blockGraphToProgram, widthExpr, type SimplifiedBlock } from './block-simplify.js';
+export {
+  blockFingerprint,
+  blockShapeKey,
+  blockProbeInput,
+  canonicalParameterOrder,
+  probeBlock,
+  randomWeights,
+  BLOCK_PROBE_DIMS,
+} from './block-fingerprint.js';
+export {
+  randomBlock,
+  randomBlockExpr,
+  DEFAULT_BLOCK_GENERATE_OPTIONS,
+  type BlockGenerateOptions,
+  type BlockScopeValue,
+} from './block-generate.js';
 export { runStep, evaluate, applyOp, broadcast, type Value, type StepInputs, type StepOutputs } from './interpret.js';
 export { buildGraph, carriedSlots, reachable, GraphBuilder, type GraphNode, type NodeId, type OptimizerGraph, type Rewrite } from './graph.js';
 export { EXACT_REWRITES, REASSOCIATING_REWRITES, ALL_REWRITES } from './rewrites.js';
