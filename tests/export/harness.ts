@@ -199,3 +199,30 @@ export function runPython(kind: 'numpy' | 'pytorch', jobs: readonly PythonJob[])
     cases.map((x) => ('error' in x ? x : { ws: x.ws.map(fromB64), slots: x.slots.map((s) => s.map(fromB64)) })),
   );
 }
+
+/** Type errors of TypeScript sources (file name → text), checked together under strict options. */
+export function typeErrors(files: ReadonlyMap<string, string>): string[] {
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ES2022,
+    lib: ['lib.es2022.d.ts'],
+    types: [],
+    noEmit: true,
+  };
+  const host = ts.createCompilerHost(options);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, version) => {
+    const text = files.get(name);
+    return text !== undefined ? ts.createSourceFile(name, text, version) : getSourceFile(name, version);
+  };
+  const fileExists = host.fileExists.bind(host);
+  host.fileExists = (name) => files.has(name) || fileExists(name);
+  const program = ts.createProgram([...files.keys()], options, host);
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
+    return `${d.file?.fileName ?? ''}:${where ? where.line + 1 : 0}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+  });
+}

@@ -4,7 +4,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseOptimizer, printProgram } from '../../src/dsl/index.js';
 import { arbOptimizer } from '../dsl/arbitraries.js';
-import { arbCase, casesFor, difference, exportSubject, importTypescript, reference, runTypescript, seedPrograms } from './harness.js';
+import {
+  arbCase,
+  casesFor,
+  difference,
+  exportSubject,
+  generatedPrograms,
+  importTypescript,
+  reference,
+  runTypescript,
+  seedPrograms,
+  typeErrors,
+} from './harness.js';
 
 describe('typescript export', () => {
   it.each(seedPrograms().map((s, i) => [s.label, s, i] as const))('%s matches the interpreter', async (_, subject, i) => {
@@ -27,5 +38,11 @@ describe('typescript export', () => {
       ),
       { numRuns: 150, seed: 20261202 },
     );
+  });
+
+  it('type-checks under strict options, noUncheckedIndexedAccess included', () => {
+    const subjects = [...seedPrograms(), ...generatedPrograms(20, 3)];
+    const files = new Map(subjects.map((s, i) => [`/virtual/p${i}.ts`, exportSubject(s, 'typescript', i)]));
+    expect(typeErrors(files)).toEqual([]);
   });
 });
