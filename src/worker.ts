@@ -1,4 +1,5 @@
 // The worker-thread entry of the evaluation pool: runs one batch of candidates through the funnel on this thread's device.
+import { writeFileSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import { acquireGpu } from './gpu/index.js';
 import { runFunnel, type FunnelJob, type FunnelOutcome } from './tasks/index.js';
@@ -27,7 +28,8 @@ async function device(job: FunnelJob): Promise<WorkerDevice | undefined> {
 /**
  * Test hooks, read only when SYMEVO_TEST_HOOKS=1: a batch holding a candidate whose id is listed in
  * SYMEVO_TEST_CRASH_IDS aborts the whole process (as a native driver crash would), and one listed in
- * SYMEVO_TEST_HANG_IDS never finishes.
+ * SYMEVO_TEST_HANG_IDS never finishes; with SYMEVO_TEST_HANG_ONCE naming a file, only the first
+ * thread (of any process) to create that file hangs, and later ones run the batch.
  */
 async function testHooks(job: FunnelJob): Promise<void> {
   if (process.env['SYMEVO_TEST_HOOKS'] !== '1') return;
@@ -37,7 +39,18 @@ async function testHooks(job: FunnelJob): Promise<void> {
   };
   // A signal, not process.abort(): worker threads may not abort, but a driver fault kills the whole process just so.
   if (listed('SYMEVO_TEST_CRASH_IDS')) process.kill(process.pid, 'SIGSEGV');
-  if (listed('SYMEVO_TEST_HANG_IDS')) await new Promise(() => {});
+  if (listed('SYMEVO_TEST_HANG_IDS') && firstToHang()) await new Promise(() => {});
+}
+
+function firstToHang(): boolean {
+  const marker = process.env['SYMEVO_TEST_HANG_ONCE'];
+  if (marker === undefined) return true;
+  try {
+    writeFileSync(marker, `${process.pid}\n`, { flag: 'wx' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Never throws across the pool boundary: a failure comes back as a reason. */

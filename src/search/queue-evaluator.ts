@@ -23,6 +23,7 @@ export interface QueueEvaluatorOptions {
   readonly timeoutMs: number;
   /** Redis out of reach this long ends the run. */
   readonly redisTimeoutMs: number;
+  readonly onMessage?: (text: string) => void;
 }
 
 interface Waiter {
@@ -38,6 +39,7 @@ const PING_EVERY_MS = 500;
 export class QueueEvaluator implements Evaluator {
   readonly #waiting = new Map<string, Waiter>();
   #lost: EvaluatorLost | undefined;
+  readonly #openedAt = Date.now();
   #lastAnswer = Date.now();
   #lastError = '';
   readonly #watch: NodeJS.Timeout;
@@ -83,6 +85,8 @@ export class QueueEvaluator implements Evaluator {
     if (this.#lost !== undefined) throw this.#lost;
     const id = batchJobId(this.options.run, job, attempt);
     const reply = new Promise<BatchReply>((resolve, reject) => this.#waiting.set(id, { job, resolve, reject }));
+    // Marked handled now: Redis may be lost while the job is still being added.
+    reply.catch(() => undefined);
     try {
       // An id BullMQ already holds (a resumed coordinator dispatching a batch again) adds nothing.
       await this.queue.add('batch', { run: this.options.run, job, timeoutMs: this.options.timeoutMs }, {
@@ -94,8 +98,10 @@ export class QueueEvaluator implements Evaluator {
       // It may have finished before this coordinator listened: a result found by key.
       const existing = await Job.fromId<QueueJobData, unknown>(this.queue, id);
       const state = await existing?.getState();
-      if (state === 'completed') this.#settle(id, checkReply(existing!.returnvalue));
-      else if (state === 'failed') this.#settle(id, failedReply(existing!.failedReason));
+      if (state === 'completed' || state === 'failed') {
+        if (existing!.timestamp < this.#openedAt) this.options.onMessage?.(`batch ${id} was finished before this engine started; its result is used`);
+        this.#settle(id, state === 'completed' ? checkReply(existing!.returnvalue) : failedReply(existing!.failedReason));
+      }
     } catch (error) {
       if (this.#lost === undefined) this.#settle(id, { ok: false, kind: 'failed', reason: `the batch could not be queued: ${(error as Error).message}` });
     }

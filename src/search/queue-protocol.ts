@@ -25,9 +25,9 @@ export type QueueJobResult = BatchReply;
 /** How BullMQ says a job's worker died more often than allowed (maxStalledCount). */
 export const STALLED_TOO_OFTEN = /stalled more than allowable limit/;
 
-/** A run's id: a digest of its config.json, written once when the run is created. */
-export function runId(configText: string): string {
-  return createHash('sha256').update(configText).digest('hex').slice(0, 16);
+/** A run's id: a digest of what config.json fixes when the run is created (name, seed, creation time). */
+export function runId(config: { readonly name: string; readonly seed: number; readonly createdAt: string }): string {
+  return createHash('sha256').update(JSON.stringify([config.name, config.seed, config.createdAt])).digest('hex').slice(0, 16);
 }
 
 /** `<run>.<digest>`: the same batch of the same run always gets the same id. */
