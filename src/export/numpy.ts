@@ -2,7 +2,7 @@
 // float32 arrays, and the program itself as `NAME_update`.
 import { ADDITIVE, MULTIPLICATIVE, atom, call, infix, negate, type OpEntry, type OpTable } from './code.js';
 import type { Lowered } from './lower.js';
-import { pyFloat, pythonDocstring, pythonUpdate, type PythonTarget } from './python.js';
+import { pyCall, pyFloat, pythonDocstring, pythonUpdate, type PythonTarget } from './python.js';
 import { snakeName } from './names.js';
 
 const define = (name: string, params: string, doc: string, body: string, needs: string[] = []): OpEntry => ({
@@ -95,24 +95,28 @@ export function exportNumpy(l: Lowered, name: string): string {
     '',
     'f32 = np.float32',
     '',
-    ...update.helpers.flatMap((h) => [h, '']),
+    '',
+    ...update.helpers.flatMap((h) => [h, '', '']),
     'def like(x, w):',
     '    """x (array or scalar) as a new float32 array shaped like w."""',
     '    return np.broadcast_to(x, np.shape(w)).astype(np.float32)',
     '',
+    '',
     update.text,
+    '',
     '',
     `def ${fn}_init(w):`,
     '    """Zero state for one parameter array."""',
     `    return {"step": 0${l.slots.map((s) => `, ${JSON.stringify(s)}: np.zeros(np.shape(w), np.float32)`).join('')}}`,
     '',
-    `def ${fn}_step(w, g, state, ${defaults.join(', ')}):`,
+    '',
+    pyCall('', `def ${fn}_step`, ['w', 'g', 'state', ...defaults], ':'),
     '    """One step for one parameter array: returns (new w, new state); the inputs are left unchanged."""',
     '    w = np.asarray(w, np.float32)',
     '    g = np.asarray(g, np.float32)',
     '    step = state["step"] + 1',
     '    with np.errstate(all="ignore"):',
-    `        ${outputs} = ${fn}_update(${stepArgs.join(', ')})`,
+    pyCall('        ', `${outputs} = ${fn}_update`, stepArgs),
     `        return w - like(update, w), {"step": step${slots.map((s) => `, ${s}`).join('')}}`,
     '',
   ].join('\n');

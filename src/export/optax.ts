@@ -5,7 +5,7 @@ import { ADDITIVE, MULTIPLICATIVE, atom, call, infix, negate, type OpEntry, type
 import { hyperparameterRows } from './doc.js';
 import type { Lowered } from './lower.js';
 import { PYTHON_RESERVED, assignIdentifiers, snakeName } from './names.js';
-import { pyFloat, pythonDocstring, pythonUpdate, type PythonTarget } from './python.js';
+import { pyCall, pyFloat, pythonDocstring, pythonUpdate, type PythonTarget } from './python.js';
 
 const define = (name: string, params: string, doc: string, body: string): OpEntry => ({
   emit: call(name),
@@ -110,7 +110,7 @@ export function exportOptax(l: Lowered, name: string): string {
     update.text,
     '',
     '',
-    `def ${factory}(${defaults.join(', ')}):`,
+    pyCall('', `def ${factory}`, defaults, ':'),
     '    """The program as an optax GradientTransformation; learning_rate may be a float or a schedule.',
     '',
     ...rows.map((r) => `        ${r}`),
@@ -129,9 +129,7 @@ export function exportOptax(l: Lowered, name: string): string {
     `        columns = [grads, tree.flatten_up_to(params)${l.slots.map((s) => `, tree.flatten_up_to(state.${field(s)})`).join('')}]`,
     '        out = []',
     '        for g, w, *slots in zip(*columns):',
-    l.slots.length > 0
-      ? `            outputs = ${snake}_update(${args.join(', ')})`
-      : `            outputs = (${snake}_update(${args.join(', ')}),)`,
+    l.slots.length > 0 ? pyCall('            ', `outputs = ${snake}_update`, args) : pyCall('            ', `outputs = (${snake}_update`, args, ',)'),
     '            out.append([jnp.broadcast_to(x, jnp.shape(w)).astype(f32) for x in outputs])',
     '        new_updates = tree.unflatten([(-o[0]).astype(w.dtype) for o, w in zip(out, columns[1])])',
     `        return new_updates, ${State}(count=count${l.slots.map((s, k) => `, ${field(s)}=tree.unflatten([o[${k + 1}] for o in out])`).join('')})`,

@@ -12,6 +12,18 @@ export interface PythonTarget {
   readonly support: Readonly<Record<string, string>>;
 }
 
+/**
+ * `head(args)` at `indent`, kept under 100 columns: on one line when it fits, else the arguments on
+ * one continuation line, else one per line. `tail` follows the closing parenthesis (e.g. ':').
+ */
+export function pyCall(indent: string, head: string, args: readonly string[], tail = ''): string {
+  const flat = `${indent}${head}(${args.join(', ')})${tail}`;
+  if (flat.length <= 100) return flat;
+  const inner = `${indent}    ${args.join(', ')}`;
+  if (inner.length <= 100) return `${indent}${head}(\n${inner}\n${indent})${tail}`;
+  return `${indent}${head}(\n${args.map((a) => `${indent}    ${a},`).join('\n')}\n${indent})${tail}`;
+}
+
 /** A Python float literal for a program constant (`3` → `3.0`, `-0` → `-0.0`). */
 export function pyFloat(value: number): string {
   if (Object.is(value, -0)) return '-0.0';
@@ -53,7 +65,7 @@ export function pythonUpdate(l: Lowered, t: PythonTarget, fnName: string, reserv
   const params = [...l.inputs.map((n) => id.get(n)!), ...hyper];
   const returns = ['update', ...l.slots].join(', ');
   const lines = [
-    `def ${fnName}(${params.join(', ')}):`,
+    pyCall('', `def ${fnName}`, params, ':'),
     `    """The program for one parameter tensor: returns (${returns}), scalars unbroadcast."""`,
     ...l.body.map((s) => `    ${id.get(s.target)!} = ${expr(s.value).text}`),
     `    return ${l.ret.map((e) => expr(e).text).join(', ')}`,

@@ -4,7 +4,7 @@ import { ADDITIVE, MULTIPLICATIVE, atom, call, infix, negate, type OpEntry, type
 import { hyperparameterRows } from './doc.js';
 import type { Lowered } from './lower.js';
 import { snakeName } from './names.js';
-import { pyFloat, pythonDocstring, pythonUpdate, type PythonTarget } from './python.js';
+import { pyCall, pyFloat, pythonDocstring, pythonUpdate, type PythonTarget } from './python.js';
 
 const define = (name: string, params: string, doc: string, body: string): OpEntry => ({
   emit: call(name),
@@ -117,8 +117,8 @@ export function exportPytorch(l: Lowered, name: string): string {
     ...rows.map((r) => `        ${r}`),
     '    """',
     '',
-    `    def __init__(self, params, ${hyper.map((h) => `${h.name}=${pyFloat(h.value)}`).join(', ')}):`,
-    `        super().__init__(params, dict(${hyper.map((h) => `${h.name}=${h.name}`).join(', ')}))`,
+    pyCall('    ', 'def __init__', ['self', 'params', ...hyper.map((h) => `${h.name}=${pyFloat(h.value)}`)], ':'),
+    pyCall('        ', 'super().__init__', ['params', `dict(${hyper.map((h) => `${h.name}=${h.name}`).join(', ')})`]),
     '',
     '    @torch.no_grad()',
     '    def step(self, closure=None):',
@@ -136,7 +136,7 @@ export function exportPytorch(l: Lowered, name: string): string {
     ...l.slots.map((s) => `                    state[${JSON.stringify(s)}] = torch.zeros_like(p, dtype=torch.float32)`),
     '                state["step"] += 1',
     '                w, g = p.detach().float(), p.grad.detach().float()',
-    `                ${outputs} = ${fn}_update(${args.join(', ')})`,
+    pyCall('                ', `${outputs} = ${fn}_update`, args),
     ...l.slots.map((s) => `                state[${JSON.stringify(s)}] = like(new_${s}, w)`),
     '                p.copy_(w - like(update, w))',
     '        return loss',
