@@ -33,8 +33,23 @@ export function canonicalParameterOrder(graph: BlockGraph): BlockNodeId[] {
   return liveOrder(graph).filter((id) => isParametric(graph.nodes[id]!));
 }
 
+/** Drawn weights, by what determines them: every mutation attempt is fingerprinted, mostly with the same weights. */
+const drawn = new Map<string, BlockWeights>();
+const MAX_DRAWN = 512;
+
 /** Random weights for the i-th parametric op: dense W ~ N(0, 1/fan_in), b, gains and biases near 1 and 0, taps ~ N(0, 1/4). */
 export function randomWeights(index: number, kind: 'dense' | 'layer_norm' | 'dconv', inFeatures: number, outFeatures: number, taps = 0): BlockWeights {
+  const key = `${index},${kind},${inFeatures},${outFeatures},${taps}`;
+  let weights = drawn.get(key);
+  if (weights === undefined) {
+    if (drawn.size >= MAX_DRAWN) drawn.clear();
+    weights = drawWeights(index, kind, inFeatures, outFeatures, taps);
+    drawn.set(key, weights);
+  }
+  return weights;
+}
+
+function drawWeights(index: number, kind: 'dense' | 'layer_norm' | 'dconv', inFeatures: number, outFeatures: number, taps: number): BlockWeights {
   const rng = Rng.fromSeed(WEIGHT_SEED + index);
   const normal = (n: number, scale: number, shift = 0) => Float64Array.from({ length: n }, () => shift + scale * rng.normal());
   switch (kind) {
