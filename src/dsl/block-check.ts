@@ -209,16 +209,15 @@ class Checker {
         return activation(0);
       case 'attention': {
         const [q, k, v] = [activation(0), activation(1), activation(2)];
-        if (!sameWidth(q.width, k.width)) {
-          throw this.errors.error(e.pos, `attention() needs q and k of one width; got ${printWidth(q.width)} and ${printWidth(k.width)}`);
+        if (!sameWidth(q.width, k.width) || !sameWidth(q.width, v.width)) {
+          const widths = [q, k, v].map((a) => printWidth(a.width)).join(', ');
+          throw this.errors.error(e.pos, `attention() needs q, k and v of one width; got ${widths}`);
         }
         const heads = keywords.get('heads')!;
         const h = this.integer(heads.value, 'heads', 1, MAX_HEADS, heads.pos);
-        for (const [i, w] of [[0, q.width], [2, v.width]] as const) {
-          const features = w * this.modelWidth;
-          if (features % h !== 0) {
-            throw this.errors.error(argPos(i), `${h} heads do not divide ${printWidth(w)} = ${features} features at model width ${this.modelWidth}`);
-          }
+        const features = Math.round(q.width * this.modelWidth);
+        if (features % h !== 0) {
+          throw this.errors.error(argPos(0), `${h} heads do not divide ${printWidth(q.width)} = ${features} features at model width ${this.modelWidth}`);
         }
         return v;
       }

@@ -81,9 +81,9 @@ export function randomBlockExpr(rng: Rng, scope: readonly BlockScopeValue[], o: 
   if (r < 0.72) return { value: call('layer_norm', [ref(a.name)]), width: a.width };
   if (r < 0.82) return { value: call('dconv', [ref(a.name), num(pick(rng, o.dconvTaps))]), width: a.width };
   if (r < 0.9) return { value: call(pick(rng, ['max', 'min']), [ref(a.name), ref(other.name)]), width: a.width };
-  const v = pick(rng, scope);
+  const v = pick(rng, same);
   return {
     value: call('attention', [ref(a.name), ref(other.name), ref(v.name)], [{ name: 'heads', value: num(pick(rng, o.heads)) }]),
-    width: v.width,
+    width: a.width,
   };
 }

@@ -145,7 +145,7 @@ export function resultType(name: OpName, args: readonly ValueType[]): ValueType 
  * - map: elementwise over activations of one width, or an activation and a constant scalar.
  * - dense: `dense(x, n)`, x [N, a] → x·W + b [N, n], W [a, n] and b [n] parameters.
  * - layer_norm: each row normalised (biased variance, eps 1e-5), then gain and bias parameters.
- * - attention: causal multi-head attention of q, k [N, a] and v [N, b] → [N, b]; `heads` divides a and b.
+ * - attention: causal multi-head attention of q, k, v [N, a] → [N, a]; `heads` divides a.
  * - dconv: `dconv(x, k)`, causal depthwise convolution along the sequence with k taps per channel.
  */
 export type BlockOpKind = 'map' | 'dense' | 'layer_norm' | 'attention' | 'dconv';

@@ -30,11 +30,11 @@ describe('block checker', () => {
       'a = gelu(x) * 0.5 + sigmoid(x) - tanh(x) / 2',
       'b = max(abs(a), 0.1) + min(a, x) + -relu(a) * square(a)',
       'c = dconv(dense(b, width / 2), 7)',
-      'd = attention(c, c, dense(b, 2 * width), heads=8)',
+      'd = attention(c, c, dense(b, width / 2), heads=8) + dense(b, width / 2)',
       'return x + dense(layer_norm(d), width) * (2 ** -1)',
     );
     const checked = parseBlock(ok);
-    expect(checked.values.get(checked.program.body[3]!.value)).toEqual({ kind: 'activation', width: 2 });
+    expect(checked.values.get(checked.program.body[3]!.value)).toEqual({ kind: 'activation', width: 0.5 });
   });
 
   it.each([
@@ -47,6 +47,7 @@ describe('block checker', () => {
     [block('return relu(x, heads=2)'), 1, 20, "relu() takes no keyword arguments; got 'heads='"],
     [block('return dconv(x, 2.5)'), 1, 21, 'dconv() taps must be a whole number from 1 to 31'],
     [block('return dconv(x, 0)'), 1, 21, 'dconv() taps must be a whole number from 1 to 31'],
+    [block('return attention(x, x, dense(x, 2 * width), heads=4)'), 1, 12, 'attention() needs q, k and v of one width; got width, width, 2 * width'],
     [block('return dense(x)'), 1, 12, 'dense() takes 2 positional arguments, got 1'],
     [block('return x / x'), 1, 14, 'an activation can only be divided by a constant'],
     [block('return x ** 2'), 1, 14, 'write square(x)'],
