@@ -44,7 +44,7 @@ describe('hyperparameters', () => {
 
   it('puts every hyperparameter in the exported signature with the program value as default', () => {
     const text = exportOptimizer(seed('lion-program4'), 'pytorch', { name: 'lion-program4' });
-    expect(text).toContain('def __init__(self, params, lr=1.0, beta1=0.899, beta2=1.109, weight_decay=0.4602, lr_scale=0.0002):');
+    expect(text).toContain('self, params, lr=1.0, beta1=0.899, beta2=1.109, weight_decay=0.4602, lr_scale=0.0002\n    ):');
     expect(text).toContain('class LionProgram4(torch.optim.Optimizer):');
     expect(text).toContain('        g = clip(g, lr)');
   });
