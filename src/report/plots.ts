@@ -34,23 +34,37 @@ function fitnessRows(series: readonly SeriesPoint[], x: (p: SeriesPoint) => numb
   ]);
 }
 
-/** A log scale when the values are positive and span more than a decade (a diverging loss), else linear. */
-function valueScale(rows: readonly { readonly value: number }[], label: string): Plot.ScaleOptions {
+/** The points where the best so far changed: one dot per new best. */
+function improvements(rows: ReturnType<typeof fitnessRows>) {
+  const best = rows.filter((r) => r.kind === 'best so far');
+  return best.filter((r, i) => i === 0 || r.value !== best[i - 1]!.value);
+}
+
+/**
+ * The fitness axis: from the lowest value to the highest best-so-far or the 90th percentile of the
+ * medians, whichever is higher, so that a few diverging candidates do not flatten the best curve
+ * (lines are clipped there); log when positive values span more than a decade.
+ */
+function valueScale(rows: readonly { readonly value: number; readonly kind: string }[], label: string): Plot.ScaleOptions {
+  if (rows.length === 0) return { label };
   const values = rows.map((r) => r.value);
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
-  return lo > 0 && hi / lo > 10 ? { label, type: 'log' } : { label };
+  const medians = rows.filter((r) => r.kind === 'population median').map((r) => r.value).sort((a, b) => a - b);
+  const lo = values.reduce((a, b) => Math.min(a, b));
+  const bestHi = rows.filter((r) => r.kind === 'best so far').reduce((a, r) => Math.max(a, r.value), lo);
+  const hi = Math.max(bestHi, medians[Math.floor(0.9 * (medians.length - 1))] ?? lo);
+  const domain = hi > lo ? [lo, hi] : undefined;
+  return { label, ...(domain ? { domain } : {}), ...(lo > 0 && hi / lo > 10 ? { type: 'log' as const } : {}) };
 }
 
 export function renderPlots(inputs: PlotInputs): RenderedPlot[] {
   const { document } = new JSDOM('').window;
   const draw = (options: Plot.PlotOptions) => (Plot.plot({ ...SIZE, document, grid: true, ...options }) as Element).outerHTML;
   const { series, rates, metricLabel } = inputs;
-  const time = timeAxis(Math.max(0, ...series.map((p) => p.seconds)));
+  const time = timeAxis(series.reduce((max, p) => Math.max(max, p.seconds), 0));
   const color = { legend: true, domain: ['best so far', 'population median'] };
   const fitnessLines = (rows: ReturnType<typeof fitnessRows>) => [
-    Plot.line(rows, { x: 'x', y: 'value', stroke: 'kind', curve: 'step-after' }),
-    Plot.dot(rows.filter((_, i) => i % Math.ceil(rows.length / 200) === 0), { x: 'x', y: 'value', fill: 'kind', r: 1.5 }),
+    Plot.line(rows, { x: 'x', y: 'value', stroke: 'kind', curve: 'step-after', clip: true }),
+    Plot.dot(improvements(rows), { x: 'x', y: 'value', fill: 'kind', r: 2.5, clip: true }),
   ];
   const byEvaluation = fitnessRows(series, (p) => p.evaluation);
   const byTime = fitnessRows(series, (p) => p.seconds * time.scale);

@@ -121,7 +121,7 @@ export function runSeries(run: RunRead): SeriesPoint[] {
 /** Evaluations per minute in `buckets` equal slices of the run's time (fewer for short runs). */
 export function rateSeries(run: RunRead, buckets = 30): RatePoint[] {
   const times = run.entries.map((e) => secondsOf(run, e));
-  const end = Math.max(0, ...times);
+  const end = times.reduce((max, t) => Math.max(max, t), 0);
   const n = Math.max(1, Math.min(buckets, Math.ceil(times.length / 4)));
   if (end === 0) return [];
   const width = end / n;

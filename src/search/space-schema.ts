@@ -2,6 +2,7 @@
 // what was expected and what was found. Seeds and the baseline are only paths here (space-seeds.ts).
 import { z } from 'zod';
 import { isOpName, OP_NAMES, ROLE_PARAMS, type DslError, type OpName } from '../dsl/index.js';
+import { checkTransformerSize, FEED_FORWARD_ACTIVATIONS, TASKS } from '../tasks/index.js';
 import { LOWER_IS_BETTER, SPACE_DEFAULTS as D } from './space-defaults.js';
 import type { FunnelStage, MetricName, Promotion } from './space-types.js';
 import { MAX_LR_FACTORS } from './lr-factors.js';
@@ -111,8 +112,31 @@ const stage = object({
   batch: positiveInt().optional(),
   lr: positive().optional(),
   seed: nonNegativeInt().optional(),
+  // The Transformer's sizes, on the charlm task (its defaults otherwise).
+  width: positiveInt().optional(),
+  heads: positiveInt().optional(),
+  layers: positiveInt().optional(),
+  context: positiveInt().optional(),
+  act: oneOf(FEED_FORWARD_ACTIVATIONS as ['relu', 'sqrelu']).optional(),
+  dconv: z.boolean(expecting('true or false')).optional(),
   promote: promote.optional(),
-});
+}).superRefine(transformerStage);
+
+/** Size fields only on a Transformer task, and only sizes that make a model (an unknown task is reported elsewhere). */
+function transformerStage(s: Record<string, unknown> & { task: string }, ctx: z.core.$RefinementCtx<Record<string, unknown>>): void {
+  const fields = ['width', 'heads', 'layers', 'context', 'act', 'dconv'].filter((f) => s[f] !== undefined);
+  const defaults = Object.hasOwn(TASKS, s.task) ? TASKS[s.task]!.defaults : undefined;
+  if (fields.length === 0 || defaults === undefined) return;
+  if (defaults.transformer === undefined) {
+    for (const f of fields) ctx.addIssue({ code: 'custom', path: [f], message: `task ${show(s.task)} is an MLP; ${f} is a Transformer size (charlm)` });
+    return;
+  }
+  try {
+    checkTransformerSize({ ...defaults.transformer, ...Object.fromEntries(fields.map((f) => [f, s[f]])) });
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', path: [fields.includes('heads') ? 'heads' : fields[0]!], message: error instanceof Error ? error.message : String(error) });
+  }
+}
 
 const funnel = list(stage, 'a list of stages')
   .min(1, expecting('at least one stage'))

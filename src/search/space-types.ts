@@ -51,6 +51,13 @@ export interface FunnelStage {
   /** Base learning rate of the task's schedule. */
   readonly lr?: number;
   readonly seed?: number;
+  /** The Transformer's sizes on the charlm task; the task's defaults when absent. */
+  readonly width?: number;
+  readonly heads?: number;
+  readonly layers?: number;
+  readonly context?: number;
+  readonly act?: 'relu' | 'sqrelu';
+  readonly dconv?: boolean;
   /** How a candidate moves on to the next stage; absent on the last stage. */
   readonly promote?: Promotion;
 }

@@ -2,7 +2,8 @@
 import { parseOptimizer, type CheckedOptimizer } from '../dsl/index.js';
 import type { BackendChoice } from '../gpu/index.js';
 import { evaluatePrograms, type CandidateEvaluation } from './evaluate.js';
-import type { TrainingSettings } from './registry.js';
+import type { SettingsOverrides } from './registry.js';
+import type { FeedForwardActivation } from './transformer.js';
 
 export type FunnelMetric = 'valLoss' | 'valAccuracy' | 'trainLoss';
 
@@ -12,6 +13,13 @@ export interface StageSpec {
   readonly batch?: number;
   readonly lr?: number;
   readonly seed?: number;
+  /** The Transformer's sizes (charlm); the task's defaults when absent. */
+  readonly width?: number;
+  readonly heads?: number;
+  readonly layers?: number;
+  readonly context?: number;
+  readonly act?: FeedForwardActivation;
+  readonly dconv?: boolean;
 }
 
 export interface FunnelJob {
@@ -100,8 +108,10 @@ function bestOfGroups<T extends { id: number; group?: number }>(job: FunnelJob, 
   return programs.filter((p) => p.group === undefined || best.get(p.group) === p);
 }
 
-function stageOverrides(spec: StageSpec): Partial<TrainingSettings> {
-  return { steps: spec.steps, batch: spec.batch, lr: spec.lr, seed: spec.seed };
+function stageOverrides(spec: StageSpec): SettingsOverrides {
+  const { width, heads, layers, context, act, dconv } = spec;
+  const sizes = [width, heads, layers, context, act, dconv].some((v) => v !== undefined);
+  return { steps: spec.steps, batch: spec.batch, lr: spec.lr, seed: spec.seed, ...(sizes ? { transformer: { width, heads, layers, context, act, dconv } } : {}) };
 }
 
 function stageOutcome(stage: number, result: CandidateEvaluation, seconds: number): StageOutcome {

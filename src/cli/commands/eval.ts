@@ -8,9 +8,10 @@ import { loadOptimizer } from '../load-program.js';
 import { positiveInteger, finiteNumber, nonNegativeInteger, widthList } from '../options.js';
 import { stepProgress } from '../progress.js';
 import { collectSweep, lrSweep, runSweep, sweepAxes } from './eval-sweep.js';
+import { addTransformerOptions, printBitsTable, transformerOverrides, type TransformerOptions } from './eval-transformer.js';
 import type { SweepAxis } from '../../tasks/index.js';
 
-interface EvalOptions {
+interface EvalOptions extends TransformerOptions {
   readonly task: string;
   readonly steps?: number;
   readonly batch?: number;
@@ -27,8 +28,8 @@ interface EvalOptions {
 }
 
 export function registerEval(program: Command): void {
-  program
-    .command('eval')
+  addTransformerOptions(program
+    .command('eval'))
     .description('train one model per program on a proxy task, all programs in one batch, and print what each reached')
     .argument('<files...>', 'optimizer programs (.dsl)')
     .addOption(new Option('--task <name>', 'proxy task').choices([...TASK_NAMES]).default('mlp-mnist'))
@@ -45,6 +46,7 @@ export function registerEval(program: Command): void {
     .option('--lr-sweep <values>', 'train each program at each lr multiplier, e.g. 1e-4,3e-4,1e-3, and report it at its best (same as --sweep lr=...)', lrSweep)
     .option('--sweep <name=values>', 'train each program at each value of a named constant, e.g. wd=0.01,0.1 (repeatable: the grid of all)', collectSweep)
     .action(async (files: string[], options: EvalOptions) => {
+      const transformer = transformerOverrides(options);
       const programs = files.map(loadOptimizer);
       const backend = options.backend;
       if (!isBackendChoice(backend)) throw new UsageError(`unknown backend '${backend}'`);
@@ -58,7 +60,7 @@ export function registerEval(program: Command): void {
             backend: backend as BackendChoice,
             overrides: {
               steps: options.steps, batch: options.batch, lr: options.lr, seed: options.seed, hidden: options.hidden,
-              activation: options.activation, schedule: options.schedule, warmup: options.warmup,
+              activation: options.activation, schedule: options.schedule, warmup: options.warmup, transformer,
             },
             onStep: sweepProgress.update,
           }), options.json === true);
@@ -76,7 +78,7 @@ export function registerEval(program: Command): void {
           backend: backend as BackendChoice,
           overrides: {
             steps: options.steps, batch: options.batch, lr: options.lr, seed: options.seed, hidden: options.hidden,
-            activation: options.activation, schedule: options.schedule, warmup: options.warmup,
+            activation: options.activation, schedule: options.schedule, warmup: options.warmup, transformer,
           },
           onStep: progress.update,
         });
@@ -97,6 +99,8 @@ interface Row {
   readonly trainLoss: number | null;
   readonly valLoss: number | null;
   readonly valAccuracy: number | null;
+  /** Validation bits per character, on a language-model task. */
+  readonly bitsPerChar?: number | null;
   readonly diverged: boolean;
   readonly divergedAt?: number;
   readonly seconds: number;
@@ -110,9 +114,11 @@ const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 function row(file: string, report: EvaluationReport, result: CandidateEvaluation): Row {
   const base = { file, task: report.task, steps: report.settings.steps, seconds: report.seconds, stepsPerSecond: report.settings.steps / report.seconds, backend: report.backend };
-  if (result.status === 'invalid') return { ...base, trainLoss: null, valLoss: null, valAccuracy: null, diverged: false, error: result.reason };
+  const bits = report.settings.transformer === undefined ? {} : { bitsPerChar: result.status === 'invalid' ? null : finite(result.bitsPerChar ?? NaN) };
+  if (result.status === 'invalid') return { ...base, trainLoss: null, valLoss: null, valAccuracy: null, ...bits, diverged: false, error: result.reason };
   return {
     ...base,
+    ...bits,
     trainLoss: finite(result.trainLoss),
     valLoss: finite(result.valLoss),
     valAccuracy: finite(result.valAccuracy),
@@ -122,6 +128,7 @@ function row(file: string, report: EvaluationReport, result: CandidateEvaluation
 }
 
 function printTable(report: EvaluationReport, rows: readonly Row[]): void {
+  if (report.settings.transformer !== undefined) return printBitsTable(report, rows);
   const fmt = (x: number | null, digits: number) => (x === null ? 'nan' : x.toFixed(digits));
   const header = ['file', 'train loss', 'val loss', 'val acc', 'diverged', 'seconds', 'steps/s'];
   const body = rows.map((r) => [
