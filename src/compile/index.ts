@@ -17,3 +17,4 @@ export { ELEMENT_LOOPS, SUM_LOOPS, type ElementLoop, type SumLoop } from './cpu-
 export { SCALAR_LOOPS, type ScalarForms } from './cpu-scalar-loops.js';
 export { WebGpuOptimizer, BoundStep, compileWebGpu, offsetAlignment } from './webgpu-backend.js';
 export { compileOptimizer, runStepGpu, type CompileOptions, type CpuCompileOptions, type WebGpuCompileOptions } from './compile.js';
+export { lowerBlock, type LoweredBlock, type BlockTensor, type BlockTensorInit } from './block-lower.js';
