@@ -66,6 +66,9 @@ export const SPACE_DEFAULTS = {
   promote: { kind: 'beatBaseline' },
   // Validation loss: defined for every task, unlike accuracy.
   metric: 'valLoss',
+  // A stage over several tasks scores their mean: every task counts. The median ignores one task
+  // that is far off, at the price of ignoring it also when it is right.
+  aggregate: 'mean',
   // Each candidate at its own learning rate only: every further factor is another replica of every
   // candidate at the first stage, which on a CPU costs as much as another candidate.
   lrFactors: [1],

@@ -106,8 +106,14 @@ const promote = object({
     return { kind: 'beatBaseline' };
   });
 
+/** One task, or several whose metrics a stage combines (mean or median). */
+const taskList = z.union([nonEmpty(), list(nonEmpty(), 'a list of task names').min(1, expecting('at least one task')).superRefine(unique('task'))], {
+  error: (iss) => `expected a task name or a list of task names, got ${show(iss.input)}`,
+});
+
 const stage = object({
-  task: nonEmpty(),
+  task: taskList,
+  aggregate: oneOf(['mean', 'median']).optional(),
   steps: positiveInt(),
   batch: positiveInt().optional(),
   lr: positive().optional(),
@@ -123,9 +129,10 @@ const stage = object({
 }).superRefine(transformerStage);
 
 /** Size fields only on a Transformer task, and only sizes that make a model (an unknown task is reported elsewhere). */
-function transformerStage(s: Record<string, unknown> & { task: string }, ctx: z.core.$RefinementCtx<Record<string, unknown>>): void {
+function transformerStage(s: Record<string, unknown> & { task: string | string[] }, ctx: z.core.$RefinementCtx<Record<string, unknown>>): void {
   const fields = ['width', 'heads', 'layers', 'context', 'act', 'dconv'].filter((f) => s[f] !== undefined);
-  const defaults = Object.hasOwn(TASKS, s.task) ? TASKS[s.task]!.defaults : undefined;
+  const task = Array.isArray(s.task) ? s.task[0]! : s.task; // several tasks: sizes are the first's
+  const defaults = Object.hasOwn(TASKS, task) ? TASKS[task]!.defaults : undefined;
   if (fields.length === 0 || defaults === undefined) return;
   if (defaults.transformer === undefined) {
     for (const f of fields) ctx.addIssue({ code: 'custom', path: [f], message: `task ${show(s.task)} is an MLP; ${f} is a Transformer size (charlm)` });
@@ -146,8 +153,20 @@ const funnel = list(stage, 'a list of stages')
       ctx.addIssue({ code: 'custom', path: [last, 'promote'], message: 'the last stage promotes nowhere; remove this field' });
     }
   })
+  .superRefine((stages, ctx) =>
+    stages.forEach((s, i) => {
+      if (s.aggregate !== undefined && !Array.isArray(s.task)) {
+        ctx.addIssue({ code: 'custom', path: [i, 'aggregate'], message: 'combines the metrics of several tasks; list them in task' });
+      }
+    }),
+  )
   .transform((stages): FunnelStage[] =>
-    stages.map((s, i) => (i < stages.length - 1 && s.promote === undefined ? { ...s, promote: D.promote } : s)),
+    stages.map(({ task, ...s }, i) => {
+      // Several tasks: `task` is the first and `tasks` all of them, combined by their mean unless told.
+      const tasks = Array.isArray(task) && task.length > 1 ? { task: task[0]!, tasks: task, aggregate: s.aggregate ?? D.aggregate } : { task: Array.isArray(task) ? task[0]! : task };
+      const stage = { ...s, ...tasks };
+      return i < stages.length - 1 && s.promote === undefined ? { ...stage, promote: D.promote } : stage;
+    }),
   );
 
 const constants = object({

@@ -45,7 +45,11 @@ export type Promotion =
   | { readonly kind: 'threshold'; readonly value: number };
 
 export interface FunnelStage {
+  /** The stage's task; the first of `tasks` when there are several. */
   readonly task: string;
+  /** Several tasks: a candidate trains on each, and its metrics are combined by `aggregate`. */
+  readonly tasks?: readonly string[];
+  readonly aggregate?: 'mean' | 'median';
   readonly steps: number;
   readonly batch?: number;
   /** Base learning rate of the task's schedule. */

@@ -87,7 +87,10 @@ export function validateTasks(space: Pick<SearchSpace, 'file' | 'funnel' | 'meta
   const check = (task: string, path: SpaceIssue['path']) => {
     if (!known.includes(task)) issues.push({ path, message: `unknown task ${JSON.stringify(task)} (known: ${known.join(', ')})` });
   };
-  space.funnel.forEach((stage, i) => check(stage.task, ['funnel', i, 'task']));
+  space.funnel.forEach((stage, i) => {
+    if (stage.tasks === undefined) check(stage.task, ['funnel', i, 'task']);
+    else stage.tasks.forEach((task, j) => check(task, ['funnel', i, 'task', j]));
+  });
   if (space.metaValidation) check(space.metaValidation.task, ['metaValidation', 'task']);
   if (issues.length > 0) throw new SpaceError(space.file, issues);
 }

@@ -2,6 +2,7 @@
 import { parseOptimizer, type CheckedOptimizer } from '../dsl/index.js';
 import type { BackendChoice } from '../gpu/index.js';
 import { evaluatePrograms, type CandidateEvaluation } from './evaluate.js';
+import { evaluateTasks, type TaskAggregate } from './multi-task.js';
 import type { SettingsOverrides } from './registry.js';
 import type { FeedForwardActivation } from './transformer.js';
 
@@ -9,6 +10,9 @@ export type FunnelMetric = 'valLoss' | 'valAccuracy' | 'trainLoss';
 
 export interface StageSpec {
   readonly task: string;
+  /** Several tasks (the first is `task`): each program trains on every one, its metrics combined by `aggregate`. */
+  readonly tasks?: readonly string[];
+  readonly aggregate?: TaskAggregate;
   readonly steps: number;
   readonly batch?: number;
   readonly lr?: number;
@@ -76,12 +80,12 @@ export async function runFunnel(job: FunnelJob): Promise<FunnelOutcome[]> {
   }
   for (let stage = 0; stage < job.stages.length && alive.length > 0; stage++) {
     const spec = job.stages[stage]!;
-    const report = await evaluatePrograms({
-      task: spec.task,
+    const report = await evaluateTasks(spec.tasks ?? [spec.task], spec.aggregate ?? 'mean', (task) => evaluatePrograms({
+      task,
       programs: alive.map((a) => a.checked),
       overrides: stageOverrides(spec),
       ...(job.backend === undefined ? {} : { backend: job.backend }),
-    });
+    }));
     const next: typeof alive = [];
     alive.forEach((candidate, i) => {
       const outcome = { ...stageOutcome(stage, report.results[i]!, report.seconds), device: `${report.backend} (${report.device})` };

@@ -140,7 +140,7 @@ describe('errors name the file and the field', () => {
     expect(lines).toContain(`${file}: maxStatements: expected a positive integer, got 0`);
     expect(lines).toContain(
       `${file}: extra: unknown field; known fields: name, description, dialect, signature, functions, constants, ` +
-        'maxStatements, seeds, baseline, funnel, metaValidation, mutation, evolution, metric',
+        'maxStatements, seeds, baseline, funnel, metaValidation, mutation, evolution, metric, lrFactors',
     );
   });
 
