@@ -13,6 +13,7 @@ import {
   type CheckedOptimizer,
   type Classification,
 } from '../../dsl/index.js';
+import { UsageError } from '../exit.js';
 import { loadOptimizer } from '../load-program.js';
 import { nonNegativeInteger, positiveInteger } from '../options.js';
 import { inspectRun } from './inspect-run.js';
@@ -44,7 +45,7 @@ function inspectProgram(file: string, checked: CheckedOptimizer, classify = fals
 
 const RELATION_TEXT = {
   equivalent: 'equivalent: the two programs compute the same function',
-  'same-up-to-constants': 'same up to constants: the same program with different constants (hyperparameters)',
+  'same-up-to-constants': 'same up to constants: the same program but for its constants (hyperparameters, constant factors, unused state)',
   different: 'different: the programs differ beyond their constants',
 } as const;
 
@@ -89,6 +90,7 @@ export function registerInspect(program: Command): void {
     .option('--json', 'print one JSON document')
     .action((file: string, options: { compare?: string; classify?: boolean; json?: boolean; top: number; id?: number }) => {
       if (isDirectory(file)) {
+        if (options.compare !== undefined || options.classify) throw new UsageError('--compare and --classify apply to a program file, not a run directory');
         inspectRun(file, options);
         return;
       }
