@@ -7,5 +7,6 @@ export { lineage, programDetail, type LineageStep, type ProgramDetail } from './
 export { diffLines, unifiedDiff, type DiffLine } from './line-diff.js';
 export { rateSeries, runSeries, runTotals, type RatePoint, type RunTotals, type SeriesPoint } from './run-stats.js';
 export { formatDetail, formatLeaderboard } from './inspect-text.js';
+export { describeEvaluator, evaluatorCounts, type EvaluatorCount } from './evaluators.js';
 export { renderPlots, type PlotInputs, type RenderedPlot } from './plots.js';
 export { reportHtml, type ReportOptions } from './report-html.js';

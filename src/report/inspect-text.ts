@@ -1,4 +1,5 @@
 // Terminal text of `symevo inspect runs/NAME`: the run's totals and leaderboard, or one program's detail.
+import { describeEvaluator, evaluatorCounts } from './evaluators.js';
 import type { LeaderboardRow } from './leaderboard.js';
 import type { ProgramDetail } from './lineage.js';
 import type { RunRead } from './run-reader.js';
@@ -49,10 +50,17 @@ export function formatLeaderboard(run: RunRead, totals: RunTotals, rows: readonl
   const lines = [
     ...runHeader(run),
     totalsLine(totals),
+    ...evaluatorLine(run),
     '',
     ...(rows.length === 0 ? ['no program has a usable score yet'] : table(['rank', 'id', 'reached', ...stages, 'statements', 'relation'], body)),
   ];
   return lines.join('\n') + '\n';
+}
+
+/** "trained by: vm:1234 (cpu) 12, vm:1240 (cpu) 10", when the journal names its workers. */
+function evaluatorLine(run: RunRead): string[] {
+  const counts = evaluatorCounts(run);
+  return counts.length === 0 ? [] : [`trained by: ${counts.map((c) => `${describeEvaluator(c)} ${c.evaluations}`).join(', ')}`];
 }
 
 export function formatDetail(run: RunRead, d: ProgramDetail): string {
@@ -63,6 +71,7 @@ export function formatDetail(run: RunRead, d: ProgramDetail): string {
     '',
     `#${d.id}: ${d.fitness}${d.cacheHit ? ' (from the cache)' : ''}`,
     `  fingerprint: ${d.fingerprint}`,
+    ...(d.evaluator ? [`  trained by:  ${describeEvaluator(d.evaluator)}, ${d.evaluator.host}`] : []),
     ...(d.relation ? [`  relation:    ${d.relation}`] : []),
     ...(d.statements ? [`  statements:  ${d.statements.before} → ${d.statements.after} after simplification`] : []),
     '  as evolved:',

@@ -1,6 +1,6 @@
 // One program of a run in detail: as evolved and simplified, its metrics at each funnel stage, and
 // its lineage back to a seed, each step the mutation and a diff from parent to child.
-import { type JournalEntry, type MutationRecord, type StageMetrics } from '../search/index.js';
+import { type EvaluatorInfo, type JournalEntry, type MutationRecord, type StageMetrics } from '../search/index.js';
 import { describeKinship, kinship } from './known-optimizers.js';
 import { unifiedDiff } from './line-diff.js';
 import { programFacts } from './program-facts.js';
@@ -26,6 +26,8 @@ export interface ProgramDetail {
   readonly relation?: string;
   readonly fingerprint: string;
   readonly cacheHit: boolean;
+  /** The worker that trained it (absent for cache hits and runs from before workers were journaled). */
+  readonly evaluator?: EvaluatorInfo;
   readonly stages: readonly { readonly stage: number; readonly task: FunnelStage; readonly metrics: StageMetrics }[];
   /** From the program back to a seed copy (parentId null), the program first. */
   readonly lineage: readonly LineageStep[];
@@ -75,6 +77,7 @@ export function programDetail(run: RunRead, id: number): ProgramDetail | undefin
       : { simplified: facts.simplified, statements: facts.statements, relation: describeKinship(kinship(facts.checked)) }),
     fingerprint: e.fingerprint,
     cacheHit: e.cacheHit,
+    ...(e.evaluator === undefined ? {} : { evaluator: e.evaluator }),
     stages: (e.metrics ?? []).map((metrics, stage) => ({ stage, task: run.space.funnel[stage] ?? { task: '?', steps: 0 }, metrics })),
     lineage: trail.steps,
     ...(trail.broken ? { lineageBroken: trail.broken } : {}),

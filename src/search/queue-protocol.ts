@@ -30,16 +30,14 @@ export function runId(config: { readonly name: string; readonly seed: number; re
   return createHash('sha256').update(JSON.stringify([config.name, config.seed, config.createdAt])).digest('hex').slice(0, 16);
 }
 
-/** `<run>.<digest>`: the same batch of the same run always gets the same id. */
+/**
+ * `<run>.<digest>`: the same batch of the same run always gets the same id. Everything of the job counts
+ * but the promotion thresholds: they follow from the scores journaled when the batch was sent, which a
+ * resumed coordinator has more of, and the first dispatch's result is the one an uninterrupted run used.
+ */
 export function batchJobId(run: string, job: FunnelJob, attempt: number): string {
-  const identity = {
-    programs: job.programs.map((p) => [p.id, p.text]),
-    stages: job.stages.map((s) => [s.task, s.steps, s.batch ?? null, s.lr ?? null, s.seed ?? null]),
-    metric: job.metric,
-    backend: job.backend ?? null,
-    attempt,
-  };
-  return `${run}.${createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 24)}`;
+  const { thresholds: _, ...identity } = job;
+  return `${run}.${createHash('sha256').update(JSON.stringify({ ...identity, attempt })).digest('hex').slice(0, 24)}`;
 }
 
 export interface RedisTarget {

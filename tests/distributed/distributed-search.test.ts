@@ -96,6 +96,17 @@ if (REDIS === undefined && !REQUIRED) {
       expect(new Set(done).size).toBe(done.length);
       expect(evaluatedPrograms(pair)).toBe(trained(lines).length + 1);
       expect(sequence(lines)).toEqual(sequence(await localReference(BUDGET)));
+      // inspect names the workers, with how many evaluations each trained, and the one behind a program.
+      const inspect = startCli(['inspect', dir]);
+      expect(await inspect.exited, inspect.output()).toBe(0);
+      for (const w of pair) {
+        const count = trained(lines).filter((l) => l.evaluator!.worker === w.name).length;
+        expect(inspect.stdout()).toContain(`${w.name} (cpu) ${count}`);
+      }
+      const one = trained(lines).at(-1)!;
+      const detail = startCli(['inspect', dir, '--id', String(one.id)]);
+      expect(await detail.exited, detail.output()).toBe(0);
+      expect(detail.stdout()).toContain(`trained by:  ${one.evaluator!.worker} (cpu)`);
     }, 120_000);
 
     it('journals a batch delivered twice once, and never mixes in a stale run\'s jobs', async () => {

@@ -1,7 +1,7 @@
 // `symevo inspect runs/NAME [--top N] [--id ID] [--json]`: a run's totals and leaderboard, or one
 // program's detail and lineage. Reads the run as it stands; never takes its lock.
 import {
-  formatDetail, formatLeaderboard, leaderboard, programDetail, readRun, runTotals, type RunRead,
+  evaluatorCounts, formatDetail, formatLeaderboard, leaderboard, programDetail, readRun, runTotals, type RunRead,
 } from '../../report/index.js';
 import { UsageError } from '../exit.js';
 
@@ -27,7 +27,7 @@ export function inspectRun(dir: string, options: InspectRunOptions): void {
   }
   const totals = runTotals(run);
   const rows = leaderboard(run, options.top);
-  write(options.json ? json({ run: runSummary(run), totals, leaderboard: rows }) : formatLeaderboard(run, totals, rows));
+  write(options.json ? json({ run: runSummary(run), totals, trainedBy: evaluatorCounts(run), leaderboard: rows }) : formatLeaderboard(run, totals, rows));
 }
 
 function runSummary(run: RunRead) {
