@@ -32,6 +32,51 @@ export function seedPrograms(): Subject[] {
     .map((f) => ({ label: f, checked: parseOptimizer(readFileSync(join(dir, f), 'utf8'), f) }));
 }
 
+/**
+ * Hand-written programs for what generated ones lack: nested expressions, every macro, names that
+ * exported code uses itself (np, f, map, state, like, self, i, n, Math, ...), a slot named like a
+ * module, and a name that changes type.
+ */
+export const AWKWARD_PROGRAMS: readonly string[] = [
+  `def train(w, g, np, lr, step):
+    div = g / np
+    f = rms(div) + cosine_sim(g, w)
+    map = clip_by_norm(g, f)
+    delete = -(-map)
+    state = norm(g * 2) + mean(w) + dot(g, w)
+    lr = lr * state
+    lr = g * lr
+    update = delete * lr + power(2, step) + exp10(g) - log1p(w) + cbrt(g)
+    np = update
+    return update, np
+`,
+  `def train(w, g, torch, self, lr):
+    like = interp(g, torch, 0.9) * (lr * 0.01)
+    i = sqrt(abs(self)) + 1e-8
+    n = like / i
+    Math = tanh(exp2(-g) - expm1(tanh(w)) * reciprocal(g) + log2(g) * log10(w))
+    f32 = sign(Math) * sinh(tanh(w)) + cosh(tanh(g)) * tanh(w) - arctan(g) + arcsinh(w)
+    self = interp(square(g), self, 0.99)
+    torch = interp(g, torch, 0.9)
+    update = n * 0.01 + f32 * 0.001 + clip(w, 0.5) * w * 0.001 + pi() * e() * eps()
+    return update, torch, self
+`,
+  `def train(w, g, m, lr):
+    Float32Array = arcsin(tanh(g) * 0.5) + arccos(tanh(w) * 0.25) + arccosh(abs(g) + 2) + arctanh(tanh(w) * 0.5)
+    hp = max(g, w) - min(g, m) + cube(tanh(w)) + exp(tanh(g)) + log(w) * 0.001 + sin(g) + cos(w) + tan(tanh(g))
+    m = interp(m, g, lr)
+    x = sqrt(m)
+    x = rms(x)
+    m = x
+    update = Float32Array * hp * 0.001 + lr * 0.1
+    return update, m
+`,
+];
+
+export function awkwardPrograms(): Subject[] {
+  return AWKWARD_PROGRAMS.map((text, i) => ({ label: text, checked: parseOptimizer(text, `awkward-${i}.dsl`) }));
+}
+
 /** Generated programs, with AdamW's signature and with `step` and one slot; fixed seed, so reproducible. */
 export function generatedPrograms(count: number, seed: number): Subject[] {
   const programs = [
@@ -46,6 +91,8 @@ export function generatedPrograms(count: number, seed: number): Subject[] {
 
 /** Inputs for several steps: the first weight, then a gradient and a scheduled lr per step. */
 export interface Case {
+  /** The parameter's shape (its size is w0.length); exports see it, the interpreter a flat array. */
+  readonly shape: readonly number[];
   readonly w0: Float32Array;
   readonly grads: readonly Float32Array[];
   readonly lrs: readonly number[];
@@ -57,6 +104,7 @@ export function arbCase(special: boolean): fc.Arbitrary<Case> {
   return fc.integer({ min: 1, max: 9 }).chain((n) => {
     const tensor = fc.array(element, { minLength: n, maxLength: n }).map((xs) => Float32Array.from(xs));
     return fc.record({
+      shape: fc.constantFrom<number[]>([n], n % 2 === 0 ? [2, n / 2] : [n, 1]),
       w0: tensor,
       grads: fc.array(tensor, { minLength: STEPS, maxLength: STEPS }),
       lrs: fc.array(fc.double({ min: 1e-3, max: 1, noNaN: true }).map(Math.fround), { minLength: STEPS, maxLength: STEPS }),
@@ -187,7 +235,7 @@ export function runPython(kind: 'numpy' | 'pytorch', jobs: readonly PythonJob[])
       module,
       name: `P${i}`,
       slots: job.checked.signature.slots,
-      cases: job.cases.map((c) => ({ w0: b64(c.w0), grads: c.grads.map(b64), lrs: c.lrs.map((lr) => exportedLr(job.checked, lr)) })),
+      cases: job.cases.map((c) => ({ shape: c.shape, w0: b64(c.w0), grads: c.grads.map(b64), lrs: c.lrs.map((lr) => exportedLr(job.checked, lr)) })),
     };
   });
   const input = join(dir, 'jobs.json');

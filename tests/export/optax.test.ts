@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PYTHON, REQUIRE_TOOLS, exportSubject, generatedPrograms, pythonMissing, seedPrograms } from './harness.js';
+import { PYTHON, REQUIRE_TOOLS, awkwardPrograms, exportSubject, generatedPrograms, pythonMissing, seedPrograms } from './harness.js';
 
 const missing = pythonMissing('py_compile');
 
@@ -14,7 +14,7 @@ describe('optax export', () => {
   it.skipIf(missing !== undefined && !REQUIRE_TOOLS)(`compiles with py_compile${missing ? ` (skipped: ${missing})` : ''}`, () => {
     if (missing) throw new Error(missing);
     const dir = mkdtempSync(join(tmpdir(), 'symevo-optax-'));
-    const subjects = [...seedPrograms(), ...generatedPrograms(60, 5)];
+    const subjects = [...seedPrograms(), ...awkwardPrograms(), ...generatedPrograms(60, 5)];
     const files = subjects.map((s, i) => {
       const text = exportSubject(s, 'optax', i);
       expect(text).toContain('UNTESTED HERE: JAX cannot be installed');

@@ -1,14 +1,14 @@
 // The PyTorch export, run by Debian's python3 with python3-torch, matches the reference interpreter
 // on CPU over several steps for every seed program and for generated programs (one python process).
 import { describe, expect, it } from 'vitest';
-import { REQUIRE_TOOLS, casesFor, difference, exportSubject, generatedPrograms, pythonMissing, reference, runPython, seedPrograms } from './harness.js';
+import { REQUIRE_TOOLS, awkwardPrograms, casesFor, difference, exportSubject, generatedPrograms, pythonMissing, reference, runPython, seedPrograms } from './harness.js';
 
 const missing = pythonMissing('numpy, torch');
 
 describe('pytorch export', () => {
   it.skipIf(missing !== undefined && !REQUIRE_TOOLS)(`matches the interpreter${missing ? ` (skipped: ${missing})` : ''}`, () => {
     if (missing) throw new Error(missing);
-    const subjects = [...seedPrograms(), ...generatedPrograms(120, 8)];
+    const subjects = [...seedPrograms(), ...awkwardPrograms(), ...generatedPrograms(120, 8)];
     const jobs = subjects.map((s, i) => ({ source: exportSubject(s, 'pytorch', i), checked: s.checked, cases: casesFor(i) }));
     const results = runPython('pytorch', jobs);
     const failures = subjects.flatMap((s, i) =>

@@ -26,11 +26,13 @@ def load(path, name):
 
 def run_numpy(module, name, slots, case):
     init, step = getattr(module, f"{name.lower()}_init"), getattr(module, f"{name.lower()}_step")
-    w = array(case["w0"])
+    shape = case["shape"]
+    w = array(case["w0"]).reshape(shape)
     state = init(w)
     ws, states = [], []
     for g, lr in zip(case["grads"], case["lrs"]):
-        w, state = step(w, array(g), state, lr=lr)
+        w, state = step(w, array(g).reshape(shape), state, lr=lr)
+        assert w.shape == tuple(shape) and w.dtype == np.float32
         ws.append(text(w))
         states.append([text(state[s]) for s in slots])
     return {"ws": ws, "slots": states}
@@ -39,14 +41,16 @@ def run_numpy(module, name, slots, case):
 def run_pytorch(module, name, slots, case):
     import torch
 
-    p = torch.nn.Parameter(torch.from_numpy(array(case["w0"])))
+    shape = case["shape"]
+    p = torch.nn.Parameter(torch.from_numpy(array(case["w0"]).reshape(shape)))
     optimizer = getattr(module, name)([p])
     ws, states = [], []
     for g, lr in zip(case["grads"], case["lrs"]):
-        p.grad = torch.from_numpy(array(g))
+        p.grad = torch.from_numpy(array(g).reshape(shape))
         for group in optimizer.param_groups:
             group["lr"] = lr
         optimizer.step()
+        assert p.shape == tuple(shape) and p.dtype == torch.float32
         ws.append(text(p.detach().numpy()))
         states.append([text(optimizer.state[p][s].numpy()) for s in slots])
     return {"ws": ws, "slots": states}

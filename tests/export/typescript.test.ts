@@ -6,6 +6,7 @@ import { parseOptimizer, printProgram } from '../../src/dsl/index.js';
 import { arbOptimizer } from '../dsl/arbitraries.js';
 import {
   arbCase,
+  awkwardPrograms,
   casesFor,
   difference,
   exportSubject,
@@ -18,7 +19,7 @@ import {
 } from './harness.js';
 
 describe('typescript export', () => {
-  it.each(seedPrograms().map((s, i) => [s.label, s, i] as const))('%s matches the interpreter', async (_, subject, i) => {
+  it.each([...seedPrograms(), ...awkwardPrograms()].map((s, i) => [s.label.split('\n')[0]!, s, i] as const))('%s matches the interpreter', async (_, subject, i) => {
     const mod = await importTypescript(exportSubject(subject, 'typescript', i));
     for (const c of casesFor(i)) {
       expect(difference(reference(subject.checked, c), runTypescript(mod, i, subject.checked, c))).toBeUndefined();
@@ -41,7 +42,7 @@ describe('typescript export', () => {
   });
 
   it('type-checks under strict options, noUncheckedIndexedAccess included', () => {
-    const subjects = [...seedPrograms(), ...generatedPrograms(20, 3)];
+    const subjects = [...seedPrograms(), ...awkwardPrograms(), ...generatedPrograms(20, 3)];
     const files = new Map(subjects.map((s, i) => [`/virtual/p${i}.ts`, exportSubject(s, 'typescript', i)]));
     expect(typeErrors(files)).toEqual([]);
   });
