@@ -12,9 +12,10 @@ import type { Activation, AttentionOptions, SequenceOptions, Tensor, TensorBacke
 import { checkBounds, matrixSize, readStride, storedBatch, viewSpan } from './views.js';
 import { compileKernels, defaultMatmulTiles, type KernelName, type MatmulTiles } from './webgpu-kernels.js';
 import {
-  attentionGpu, attentionGradGpu, dconvGpu, dconvGradGpu, embeddingGpu, embeddingGradGpu, layerNormGpu, layerNormGradGpu, outStride,
+  dconvGpu, dconvGradGpu, embeddingGpu, embeddingGradGpu, layerNormGpu, layerNormGradGpu, outStride,
   type GpuOpContext,
 } from './webgpu-sequence-ops.js';
+import { attentionGpu, attentionGradGpu } from './webgpu-attention.js';
 
 type T = Tensor<GPUBuffer>;
 
@@ -38,6 +39,8 @@ export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
     input: (t, name) => input(t, name),
     apart: (t, outs) => outs.reduce((kept, out) => this.#apart(kept, out), t),
     sumRows: (dy, out) => this.sumRows(dy, out),
+    matmul: (a, b, options) => this.matmul(a, b, options),
+    copy: (from, to) => void this.scale(from, 1, to),
   };
   /** Idle MAP_READ buffers by byte size, reused by read(). */
   readonly #staging = new Map<number, GPUBuffer[]>();
@@ -131,7 +134,8 @@ export class WebGpuTensorBackend implements TensorBackend<GPUBuffer> {
     const out = this.#output(options.out, batch, M, N);
     a = this.#apart(a, out);
     b = this.#apart(b, out);
-    const width = N <= this.matmulTiles.narrow.tileN ? 'narrow' : 'wide';
+    const tiles = this.matmulTiles;
+    const width = N <= tiles.thin.tileN ? 'thin' : N <= tiles.narrow.tileN ? 'narrow' : 'wide';
     const tile = this.matmulTiles[width];
     const kernel = this.#kernels[`matmul_${transA ? 't' : 'n'}${transB ? 't' : 'n'}_${width}`];
     const params = [M, N, K, a.offset, readStride(a), b.offset, readStride(b), out.offset, outStride(out)];

@@ -1,17 +1,16 @@
-// The webgpu backend's sequence-model ops (embedding, layerNorm, attention, dconv): shape checks, then kernel dispatches.
+// The webgpu backend's sequence-model ops (embedding, layerNorm, dconv; attention is webgpu-attention.ts): shape checks, then kernel dispatches.
 //
 // Every kernel here binds at most 4 storage buffers (WebGPU compatibility mode's minimum), which is
 // why layerNorm's y and stats share one output buffer and its backward takes three kernels plus
-// sumRows. Scratch (buckets, ĝ, ds) comes from the arena, so a training step allocates nothing once warm.
-import { ATTENTION_WORKGROUP } from './kernels/attention-wgsl.js';
+// sumRows. Scratch (buckets, ĝ) comes from the arena, so a training step allocates nothing once warm.
 import { DCONV_WORKGROUP } from './kernels/dconv-wgsl.js';
 import { EMBEDDING_WORKGROUP } from './kernels/embedding-wgsl.js';
 import { LAYER_NORM_WORKGROUP } from './kernels/layer-norm-wgsl.js';
 import { f32Bits } from './kernels/wgsl-math.js';
 import {
-  attentionGradShape, attentionShape, dconvGradShape, dconvShape, embeddingGradShape, embeddingShape, layerNormGradShape, layerNormShape,
+  dconvGradShape, dconvShape, embeddingGradShape, embeddingShape, layerNormGradShape, layerNormShape,
 } from './sequence-shapes.js';
-import type { AttentionOptions, SequenceOptions, Tensor } from './types.js';
+import type { SequenceOptions, Tensor } from './types.js';
 import { readStride } from './views.js';
 import type { KernelName } from './webgpu-kernels.js';
 
@@ -29,6 +28,9 @@ export interface GpuOpContext {
   /** `t`, or a copy of it when it shares storage with any of `outs`. */
   apart(t: T, outs: readonly T[]): T;
   sumRows(dy: T, out?: T): T;
+  matmul(a: T, b: T, options: { transA?: boolean; transB?: boolean; out?: T }): T;
+  /** Copies `from` into `to` (same shape). */
+  copy(from: T, to: T): void;
 }
 
 /** The replica stride an op writes `out` with (0 when it has one replica). */
@@ -91,38 +93,6 @@ export function layerNormGradGpu(ctx: GpuOpContext, x: T, gain: T, stats: T, dy:
   ctx.dispatch('layer_norm_grad_gain', [x.storage, stats.storage, dy.storage, dgain.storage], [N, D, 0, ...at(x), ...at(stats), ...at(dy), dgain.offset, outStride(dgain), ...none], groups(D, LAYER_NORM_WORKGROUP), batch);
   const dbias = ctx.sumRows(dy.batch === batch ? dy : { ...dy, batch, batchStride: 0 }, outs.dbias);
   return { dx, dgain, dbias };
-}
-
-export function attentionGpu(ctx: GpuOpContext, q: T, k: T, v: T, options: AttentionOptions): { out: T; probs: T } {
-  const d = attentionShape(ctx.input(q, 'attention q'), ctx.input(k, 'attention k'), ctx.input(v, 'attention v'), options);
-  const dims = [d.B, d.T, d.H, d.dh, d.D];
-  const rows = d.B * d.H * d.T;
-  const probs = contiguous(ctx.take(d.batch * rows * d.T), 0, d.batch, rows, d.T);
-  const out = contiguous(ctx.take(d.batch * q.rows * q.cols), 0, d.batch, q.rows, q.cols);
-  ctx.dispatch('attention_scores', [q.storage, k.storage, probs.storage], [...dims, ...at(q), ...at(k), 0, outStride(probs), f32Bits(1 / Math.sqrt(d.dh))], groups(rows, ATTENTION_WORKGROUP), d.batch);
-  ctx.dispatch('attention_mix', [probs.storage, v.storage, out.storage], [...dims, ...at(probs), ...at(v), 0, outStride(out), f32Bits(1)], groups(q.rows * q.cols, ATTENTION_WORKGROUP), d.batch);
-  return { out, probs };
-}
-
-export function attentionGradGpu(
-  ctx: GpuOpContext, q: T, k: T, v: T, probs: T, dOut: T, options: AttentionOptions & { dq?: T; dk?: T; dv?: T },
-): { dq: T; dk: T; dv: T } {
-  const d = attentionGradShape(ctx.input(q, 'q'), ctx.input(k, 'k'), ctx.input(v, 'v'), ctx.input(probs, 'probs'), ctx.input(dOut, 'dOut'), options);
-  const [N, D] = [q.rows, q.cols];
-  const dq = ctx.output(options.dq, d.batch, N, D);
-  const dk = ctx.output(options.dk, d.batch, N, D);
-  const dv = ctx.output(options.dv, d.batch, N, D);
-  [q, k, v, probs, dOut] = [q, k, v, probs, dOut].map((t) => ctx.apart(t, [dq, dk, dv])) as [T, T, T, T, T];
-  const dims = [d.B, d.T, d.H, d.dh, d.D];
-  const ds = contiguous(ctx.take(d.batch * probs.rows * d.T), 0, d.batch, probs.rows, d.T);
-  const rowGroups = groups(probs.rows, ATTENTION_WORKGROUP);
-  const elementGroups = groups(N * D, ATTENTION_WORKGROUP);
-  const c = f32Bits(1 / Math.sqrt(d.dh));
-  ctx.dispatch('attention_score_grad', [v.storage, probs.storage, dOut.storage, ds.storage], [...dims, ...at(v), ...at(probs), ...at(dOut), 0, outStride(ds)], rowGroups, d.batch);
-  ctx.dispatch('attention_mix', [ds.storage, k.storage, dq.storage], [...dims, ...at(ds), ...at(k), dq.offset, outStride(dq), c], elementGroups, d.batch);
-  ctx.dispatch('attention_mix_t', [ds.storage, q.storage, dk.storage], [...dims, ...at(ds), ...at(q), dk.offset, outStride(dk), c], elementGroups, d.batch);
-  ctx.dispatch('attention_mix_t', [probs.storage, dOut.storage, dv.storage], [...dims, ...at(probs), ...at(dOut), dv.offset, outStride(dv), f32Bits(1)], elementGroups, d.batch);
-  return { dq, dk, dv };
 }
 
 export function dconvGpu(ctx: GpuOpContext, x: T, taps: T, options: SequenceOptions & { out?: T }): T {
