@@ -22,12 +22,12 @@ export const PYTORCH_OPS = {
   add: { emit: infix('+', ADDITIVE) },
   sub: { emit: infix('-', ADDITIVE) },
   mul: { emit: infix('*', MULTIPLICATIVE) },
-  div: define('div', 'x, y', 'x / y, and 0 where y is 0.', 'q = x / y\n    return torch.where(y == 0, torch.zeros_like(q), q)'),
+  div: define('div', 'x, y', 'x / y, and 0 where y is 0.', 'q = x / y\n    return torch.where((y == 0).to(q.device), torch.zeros_like(q), q)'),
   power: define(
     'power',
     'x, y',
     '|x| ** y in float64, rounded once; 1 ** inf and 1 ** nan are nan.',
-    'b, e = torch.abs(x).double(), y.double()\n    r = torch.pow(b, e)\n    return torch.where((b == 1) & ~torch.isfinite(e), torch.full_like(r, math.nan), r).float()',
+    'b, e = torch.abs(x).double(), y.double()\n    r = torch.pow(b, e)\n    return torch.where(((b == 1) & ~torch.isfinite(e)).to(r.device), torch.full_like(r, math.nan), r).float()',
   ),
   negative: { emit: negate },
   max: { emit: call('torch.maximum') },
@@ -87,8 +87,9 @@ export function exportPytorch(l: Lowered, name: string): string {
   const rows = hyperparameterRows(l, (n) => n);
   return [
     pythonDocstring(`${name}: an optimizer found with symevo, as a PyTorch optimizer.`, l, true, [
-      'The exported code matches the interpreter exactly on CPU (tested there); on a GPU, PyTorch may',
-      'round some operations differently (division by a scalar, float64 functions) in the last bit.',
+      'Scalars are 0-d float32 tensors on the CPU, which PyTorch combines with tensors on any device.',
+      'The exported code matches the interpreter exactly on CPU (tested there; not tested on a GPU,',
+      'where PyTorch may round some operations, such as division by a scalar, differently in the last bit).',
       `Use: optimizer = ${name}(model.parameters()); then loss.backward(); optimizer.step() as usual.`,
     ]),
     'import math',
