@@ -6,6 +6,7 @@ import type { EvolutionState } from './evolution.js';
 import { appendMeta, readMeta, type MetaRecord } from './run-files.js';
 import type { Evaluator } from './evaluator.js';
 import type { SearchSpace } from './space-types.js';
+import { scaleLearningRateText } from './lr-factors.js';
 
 export class MetaValidation {
   readonly #done: Set<number>;
@@ -29,7 +30,9 @@ export class MetaValidation {
     const top = state.best.slice(0, meta.top).filter((b) => b.fitness.status === 'ok');
     if (top.length === 0) return;
     const baseline = printProgram(this.space.baseline.checked.program);
-    const programs = [...top.map((b) => ({ id: b.id, text: b.program })), { id: -1, text: baseline }];
+    // Each program at the lr factor it scored best at (as written to best/).
+    const atFactor = (b: (typeof top)[number]) => (b.fitness.status === 'ok' && b.fitness.lrFactor !== undefined ? scaleLearningRateText(b.program, b.fitness.lrFactor) : b.program);
+    const programs = [...top.map((b) => ({ id: b.id, text: atFactor(b) })), { id: -1, text: baseline }];
     const run = pool
       .run({ stages: [{ task: meta.task, steps: meta.steps }], thresholds: [], metric: this.space.metric.name, lowerIsBetter: this.space.metric.lowerIsBetter, programs, backend: this.backend })
       .then((reply) => {
