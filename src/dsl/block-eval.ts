@@ -24,13 +24,24 @@ export type WeightSource = (node: BlockOpNode, inFeatures: number) => BlockWeigh
 
 const LAYER_NORM_EPS = 1e-5;
 
-/** The block's output [rows, D] for input x [rows, D]. */
-export function evaluateBlock(graph: BlockGraph, x: Float64Array, dims: BlockDims, weights: WeightSource): Float64Array {
+/**
+ * The block's output [rows, D] for input x [rows, D]. `given` fixes the values of some nodes (a
+ * probe of the function from one node to another sets the first and makes the second the output).
+ */
+export function evaluateBlock(
+  graph: BlockGraph,
+  x: Float64Array,
+  dims: BlockDims,
+  weights: WeightSource,
+  given: ReadonlyMap<BlockNodeId, Float64Array> = new Map(),
+): Float64Array {
   const values = new Map<BlockNodeId, Float64Array | number>();
   const features = (id: BlockNodeId) => (values.get(id) as Float64Array).length / dims.rows;
   for (const id of liveOrder(graph)) {
     const n = graph.nodes[id]!;
-    if (n.kind === 'input') values.set(id, x);
+    const fixed = given.get(id);
+    if (fixed !== undefined) values.set(id, fixed);
+    else if (n.kind === 'input') values.set(id, x);
     else if (n.kind === 'const') values.set(id, n.value);
     else {
       const args = n.args.map((a) => values.get(a)!);

@@ -62,16 +62,19 @@ function drawWeights(index: number, kind: 'dense' | 'layer_norm' | 'dconv', inFe
   }
 }
 
+/** Random weights for the graph's parametric ops, by canonical order, at model width `width`. */
+export function probeWeights(graph: BlockGraph, width: number = BLOCK_PROBE_DIMS.width): WeightSource {
+  const indexOf = new Map<object, number>();
+  canonicalParameterOrder(graph).forEach((id, i) => indexOf.set(graph.nodes[id]!, i));
+  return (node, fin) => {
+    const kind = node.op as 'dense' | 'layer_norm' | 'dconv';
+    return randomWeights(indexOf.get(node)!, kind, fin, Math.round(node.width * width), node.attr);
+  };
+}
+
 /** The output on the probe, with weights by canonical order. */
 export function probeBlock(graph: BlockGraph): Float64Array {
-  const order = new Map(canonicalParameterOrder(graph).map((id, i) => [id, i]));
-  const indexOf = new Map<object, number>();
-  for (const [id, i] of order) indexOf.set(graph.nodes[id]!, i);
-  const weights: WeightSource = (node, fin) => {
-    const kind = node.op as 'dense' | 'layer_norm' | 'dconv';
-    return randomWeights(indexOf.get(node)!, kind, fin, Math.round(node.width * BLOCK_PROBE_DIMS.width), node.attr);
-  };
-  return evaluateBlock(graph, blockProbeInput(), BLOCK_PROBE_DIMS, weights);
+  return evaluateBlock(graph, blockProbeInput(), BLOCK_PROBE_DIMS, probeWeights(graph));
 }
 
 /** Hash of the block's output on fixed inputs and weights, rounded to 17 mantissa bits. */

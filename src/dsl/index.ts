@@ -41,9 +41,19 @@ export {
   blockProbeInput,
   canonicalParameterOrder,
   probeBlock,
+  probeWeights,
   randomWeights,
   BLOCK_PROBE_DIMS,
 } from './block-fingerprint.js';
+export { blockCost, type BlockCost } from './block-cost.js';
+export {
+  classifyBlock,
+  probeActivation,
+  type ActivationClass,
+  type BlockClassification,
+  type FeedForwardActivation,
+  type ProjectionConv,
+} from './block-classify.js';
 export {
   randomBlock,
   randomBlockExpr,
