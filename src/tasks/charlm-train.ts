@@ -27,6 +27,8 @@ export interface CharLmRun<S> {
   readonly onStep?: (step: number) => void;
   /** Also measure each replica's loss on step 1's batch before any update (one more forward pass). */
   readonly firstLoss?: boolean;
+  /** False skips the validation and train-loss passes (their metrics are NaN), for timing training alone. */
+  readonly measure?: boolean;
 }
 
 /** Per replica: valLoss is nats per character, valAccuracy the share of next characters predicted. */
@@ -69,7 +71,8 @@ export async function trainCharLm<S>(run: CharLmRun<S>): Promise<CharLmMetrics[]
       ...(run.checkEvery === undefined ? {} : { checkEvery: run.checkEvery }),
       ...(run.onStep === undefined ? {} : { onStep: run.onStep }),
     });
-    const evaluate = (ids: Int32Array, windows: number) => measure(backend, model, session.storage.params, K, session.allocate, positions, ids, windows);
+    const skipped = { loss: new Array<number>(K).fill(NaN), accuracy: new Array<number>(K).fill(NaN) };
+    const evaluate = async (ids: Int32Array, windows: number) => run.measure === false ? skipped : measure(backend, model, session.storage.params, K, session.allocate, positions, ids, windows);
     const val = await evaluate(corpus.val, CHARLM.evalWindows);
     const train = await evaluate(corpus.train, settings.trainEvalRows);
     return Array.from({ length: K }, (_, k) => ({
