@@ -145,28 +145,36 @@ interface TypescriptUpdate {
   readonly helpers: readonly string[];
 }
 
-/** The program as one function: each tensor statement a `map` over the elements, scalars plain. */
-function typescriptUpdate(l: Lowered, fnName: string, reserved: readonly string[]): TypescriptUpdate {
-  const key = (name: string, type: ValueType) => `${name}:${type}`;
+const typeOfInput = (name: string): ValueType => (name === 'lr' || name === 'step' ? 'scalar' : 'tensor');
+
+/**
+ * Identifiers for the program's names: a name keeps its text for the type it first has, and one that
+ * changes type gets a second identifier, `name_t` (tensor) or `name_s` (scalar).
+ */
+function typescriptIdentifiers(l: Lowered, taken: ReadonlySet<string>): (name: string, type: ValueType) => string {
   const firstType = new Map<string, ValueType>();
   const seen: { name: string; type: ValueType }[] = [];
   const note = (name: string, type: ValueType) => {
     if (!firstType.has(name)) firstType.set(name, type);
     if (!seen.some((s) => s.name === name && s.type === type)) seen.push({ name, type });
   };
-  l.inputs.forEach((n) => note(n, n === 'lr' || n === 'step' ? 'scalar' : 'tensor'));
+  l.inputs.forEach((n) => note(n, typeOfInput(n)));
   l.body.forEach((s) => note(s.target, s.value.type));
-  // A name that changes type gets a second identifier, `name_t` (tensor) or `name_s` (scalar).
   const wanted: string[] = [];
   for (const s of seen) {
     let text = firstType.get(s.name) === s.type ? s.name : `${s.name}_${s.type === 'tensor' ? 't' : 's'}`;
     while (wanted.includes(text) || (text !== s.name && firstType.has(text))) text += '_';
     wanted.push(text);
   }
-  const helperNames = Object.values(TYPESCRIPT_OPS).flatMap((e) => /function (\w+)/.exec((e as OpEntry).define ?? '')?.[1] ?? []);
-  const taken = new Set([...TYPESCRIPT_RESERVED, ...reserved, ...helperNames, 'map', fnName]);
   const ids = assignIdentifiers(wanted, taken);
-  const id = (name: string, type: ValueType) => ids.get(wanted[seen.findIndex((s) => s.name === name && s.type === type)]!)!;
+  return (name, type) => ids.get(wanted[seen.findIndex((s) => s.name === name && s.type === type)]!)!;
+}
+
+/** The program as one function: each tensor statement a `map` over the elements, scalars plain. */
+function typescriptUpdate(l: Lowered, fnName: string, reserved: readonly string[]): TypescriptUpdate {
+  const helperNames = Object.values(TYPESCRIPT_OPS).flatMap((e) => /function (\w+)/.exec((e as OpEntry).define ?? '')?.[1] ?? []);
+  const id = typescriptIdentifiers(l, new Set([...TYPESCRIPT_RESERVED, ...reserved, ...helperNames, 'map', fnName]));
+  const key = (name: string, type: ValueType) => `${name}:${type}`;
 
   const used = new Set<OpName>();
   const element = (e: LExpr): Code => {
@@ -194,7 +202,7 @@ function typescriptUpdate(l: Lowered, fnName: string, reserved: readonly string[
     return e.type === 'tensor' ? `map(n, (i) => ${text})` : text;
   };
 
-  const declared = new Set(l.inputs.map((n) => key(n, n === 'lr' || n === 'step' ? 'scalar' : 'tensor')));
+  const declared = new Set(l.inputs.map((n) => key(n, typeOfInput(n))));
   const assignments = (k: string) => l.body.filter((s) => key(s.target, s.value.type) === k).length;
   const body = l.body.map((s) => {
     const k = key(s.target, s.value.type);
@@ -204,15 +212,15 @@ function typescriptUpdate(l: Lowered, fnName: string, reserved: readonly string[
     return `  ${assignments(k) > 1 ? 'let' : 'const'} ${lhs} = ${value(s.value)};`;
   });
   const returned = l.ret.map((e) => (e.type === 'scalar' ? `new Float32Array(n).fill(${value(e)})` : e.kind === 'var' ? id(e.name, e.type) : value(e)));
-  const params = l.inputs.map((n) => {
-    const type: ValueType = n === 'lr' || n === 'step' ? 'scalar' : 'tensor';
-    return `${id(n, type)}: ${type === 'tensor' ? 'Float32Array' : 'number'}`;
-  });
-  const hyperParams = l.plan.list.map((h) => `${camelName(h.name)}: number`);
+  const params = [
+    ...l.inputs.map((n) => `${id(n, typeOfInput(n))}: ${typeOfInput(n) === 'tensor' ? 'Float32Array' : 'number'}`),
+    ...l.plan.list.map((h) => `${camelName(h.name)}: number`),
+  ];
   const tuple = `[${l.ret.map(() => 'Float32Array').join(', ')}]`;
+  const head = `export function ${fnName}(${params.join(', ')}): ${tuple} {`;
   const text = [
     `/** The program for one parameter tensor: returns [update${l.slots.map((s) => `, ${s}`).join('')}], each shaped like w. */`,
-    `export function ${fnName}(${[...params, ...hyperParams].join(', ')}): ${tuple} {`,
+    head.length <= 100 ? head : `export function ${fnName}(\n${params.map((p) => `  ${p},`).join('\n')}\n): ${tuple} {`,
     `  const n = ${id('w', 'tensor')}.length;`,
     ...body,
     `  return [${returned.join(', ')}];`,
