@@ -35,3 +35,30 @@ describe('symevo check on blocks', () => {
     expect(symevo(['check', '--dialect', 'mlp', 'dsl/blocks/primer.dsl']).code).toBe(2);
   });
 });
+
+describe('symevo inspect on blocks', () => {
+  it('classifies primer.dsl as Primer-like and transformer.dsl as neither', () => {
+    const primer = symevo(['inspect', 'dsl/blocks/primer.dsl', '--classify']);
+    expect(primer.code, primer.stderr).toBe(0);
+    expect(primer.stdout).toContain('classification: primer-like');
+    expect(primer.stdout).toContain('pass  squared ReLU');
+    expect(primer.stdout).toContain('q offsets 0,1,2; k offsets 0,1,2; v offsets 0,1,2');
+    const vanilla = JSON.parse(symevo(['inspect', 'dsl/blocks/transformer.dsl', '--classify', '--json']).stdout);
+    expect(vanilla).toMatchObject({ dialect: 'block', statements: { before: 6, after: 3 }, classification: { verdict: 'not primer-like', squaredRelu: false, dconv3: false } });
+    expect(vanilla.cost.parameters).toBe(12 * 64 * 64 + 13 * 64);
+  });
+
+  it('compares two blocks, and reports a bad block with file:line:col, exit 2', () => {
+    const same = join(dir, 'renamed.dsl');
+    writeFileSync(same, 'def block(inp):\n    n = layer_norm(inp)\n    a = dense(attention(dense(n, width), dense(n, width), dense(n, width), heads=4), width) + inp\n    return a + dense(relu(dense(layer_norm(a), 4 * width)), width)\n');
+    const r = symevo(['inspect', same, '--compare', 'dsl/blocks/transformer.dsl', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).relation).toBe('equivalent');
+    const bad = join(dir, 'bad-inspect.dsl');
+    writeFileSync(bad, 'def block(x):\n    return dconv(x, 40)\n');
+    const e = symevo(['inspect', bad]);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toContain(`${bad}:2:21: dconv() taps must be a whole number from 1 to 31`);
+    expect(e.stderr).not.toMatch(/\n\s+at /);
+  });
+});

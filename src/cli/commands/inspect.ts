@@ -16,6 +16,7 @@ import {
 import { UsageError } from '../exit.js';
 import { loadOptimizer } from '../load-program.js';
 import { nonNegativeInteger, positiveInteger } from '../options.js';
+import { inspectBlockFile, isBlockFile } from './inspect-block.js';
 import { inspectRun } from './inspect-run.js';
 
 interface Inspection {
@@ -84,7 +85,7 @@ export function registerInspect(program: Command): void {
     .description('show a program in canonical and simplified form, with its fingerprint and shape key; or a run\'s leaderboard')
     .argument('<file>', 'program file (.dsl), or a run directory (runs/NAME)')
     .option('--compare <other>', 'say whether the two programs are equivalent, the same up to constants, or different')
-    .option('--classify', 'run the Lion-likeness tests (structure, behaviour, properties) and print the verdict')
+    .option('--classify', 'run the Lion-likeness tests (structure, behaviour, properties), or for a block the Primer tests, and print the verdict')
     .option('--top <n>', 'run directory: programs in the leaderboard', positiveInteger, 10)
     .option('--id <id>', 'run directory: one program in detail, with its lineage back to a seed', nonNegativeInteger)
     .option('--json', 'print one JSON document')
@@ -92,6 +93,10 @@ export function registerInspect(program: Command): void {
       if (isDirectory(file)) {
         if (options.compare !== undefined || options.classify) throw new UsageError('--compare and --classify apply to a program file, not a run directory');
         inspectRun(file, options);
+        return;
+      }
+      if (isBlockFile(file)) {
+        inspectBlockFile(file, options);
         return;
       }
       const a = loadOptimizer(file);
