@@ -1,10 +1,10 @@
 // Reading real run directories: a finished run, one cut off mid-write, and one still being written.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareFitness, entryFitness } from '../../src/search/index.js';
-import { leaderboard, lineage, readRun, runSeries, runTotals, type RunRead } from '../../src/report/index.js';
+import { leaderboard, lineage, readRun, reportHtml, runSeries, runTotals, type RunRead } from '../../src/report/index.js';
 import { cutRunCopy, journalLines, searchRun, startSearch } from './make-run.js';
 
 const root = mkdtempSync(join(tmpdir(), 'symevo-report-'));
@@ -73,6 +73,32 @@ describe('a finished run', () => {
     expect(steps.at(-1)).toMatchObject({ parentId: null, diff: '', mutation: { kind: 'seed' } });
     const changed = steps.filter((s) => s.mutation.kind !== 'seed');
     expect(changed.every((s) => s.diff.startsWith(`--- #${s.parentId}\n+++ #${s.id}\n@@ `))).toBe(true);
+  });
+
+  it('a restart refills the population with copies of the best: one behaviour right after it', () => {
+    const bestId = done.entries[5]!.id;
+    const restarted: RunRead = { ...done, checkpoint: { ...done.checkpoint!, events: [{ kind: 'restart', evaluation: 12, bestId }] } };
+    const s = runSeries(restarted);
+    expect(s[11]!.distinct).toBe(1);
+    expect(s[11]!.median).toBe(done.entries[5]!.metrics![0]!['valLoss']);
+    expect(s[12]!.distinct).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('a run that has journaled nothing yet', () => {
+  it('reads as empty, and its report says so', () => {
+    const dir = join(root, 'fresh');
+    mkdirSync(dir);
+    copyFileSync(join(done.dir, 'config.json'), join(dir, 'config.json'));
+    const read = readRun(dir);
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    expect(runTotals(read.run)).toMatchObject({ evaluations: 0, trained: 0, cacheHitRate: 0, wallSeconds: 0 });
+    expect(leaderboard(read.run, 5)).toEqual([]);
+    expect(runSeries(read.run)).toEqual([]);
+    const html = reportHtml(read.run, { top: 5 });
+    expect(html).toContain('<p>No program has a usable score yet.</p>');
+    expect(html).toContain('<p>No best program yet.</p>');
   });
 });
 
