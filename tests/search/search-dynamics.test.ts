@@ -77,4 +77,19 @@ describe('search dynamics in real searches', () => {
     }
     expect(journal(join(root, 'c')).map(strip)).toEqual(journal(join(root, 'b')).map(strip));
   }, 180_000);
+
+  it('resumes to the same sequence: a run stopped at 21 and resumed to 42 equals one run to 42', () => {
+    // Budgets on batch boundaries (3 candidates a batch), so stopping does not cut a batch short.
+    const strip = (l: Line) => [l.id, l.program, l.status, l.score, l.lrFactor, l.mutation.neutral];
+    const run = (dir: string, budget: string) =>
+      symevo(['search', '--space', file, '--out', dir, '--backend', 'cpu', '--workers', '1', '--seed', '6', '--budget', budget]);
+    const whole = join(root, 'whole');
+    const split = join(root, 'split');
+    expect(run(whole, '42').code).toBe(0);
+    const first = run(split, '21');
+    expect(first.code, first.stderr).toBe(0);
+    const rest = symevo(['resume', split, '--budget', '42', '--backend', 'cpu', '--workers', '1']);
+    expect(rest.code, rest.stderr).toBe(0);
+    expect(journal(split).map(strip)).toEqual(journal(whole).map(strip));
+  }, 240_000);
 });
