@@ -86,8 +86,9 @@ export function exportOptax(l: Lowered, name: string): string {
   const rows = hyperparameterRows(l, (n) => (n === 'lr' ? 'learning_rate' : n));
   return [
     pythonDocstring(`${name}: an optimizer found with symevo, as an optax GradientTransformation.`, l, false, [
-      'UNTESTED HERE: JAX cannot be installed where symevo is developed, so its tests only compile',
-      'this file (python -m py_compile); the NumPy and PyTorch exports are the tested ones.',
+      'UNTESTED WITH JAX: JAX cannot be installed where symevo is tested, so its tests only compile',
+      'this file and run it under a NumPy stand-in for jax and optax (names and pytree plumbing, not',
+      'JAX itself). The NumPy and PyTorch exports are the ones tested against the interpreter.',
       'JAX computes in float32 (reductions too), so results may differ from the interpreter in the last bit.',
       `Use: optimizer = ${factory}(); state = optimizer.init(params);`,
       '     updates, state = optimizer.update(grads, state, params); params = optax.apply_updates(params, updates)',

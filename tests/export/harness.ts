@@ -144,17 +144,29 @@ export function exportedLr(checked: CheckedOptimizer, lrIn: number): number {
   return lr.folded ? Math.fround(Math.fround(lrIn) * Math.fround(lr.value)) : lrIn;
 }
 
+/** Elementwise closeness: equal (NaN to NaN), or both finite and within `rtol` relative to max(1, |want|). */
+export function closeValues(want: Float32Array, got: Float32Array, rtol: number): boolean {
+  return (
+    want.length === got.length &&
+    want.every((x, i) => {
+      const y = got[i]!;
+      return x === y || (Number.isNaN(x) && Number.isNaN(y)) || (Number.isFinite(x) && Math.abs(x - y) <= rtol * Math.max(1, Math.abs(x)));
+    })
+  );
+}
+
 /** Elementwise equality where NaN equals NaN and -0 equals 0 (the sign of a zero reaches no weight but a zero's). */
 export function sameValues(a: Float32Array, b: Float32Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i] || (Number.isNaN(x) && Number.isNaN(b[i]!)));
 }
 
 /** Describes the first difference between two trajectories, or undefined when they agree. */
-export function difference(want: Trajectory, got: Trajectory): string | undefined {
+export function difference(want: Trajectory, got: Trajectory, rtol = 0): string | undefined {
+  const same = (a: Float32Array, b: Float32Array) => (rtol === 0 ? sameValues(a, b) : closeValues(a, b, rtol));
   for (let t = 0; t < want.ws.length; t++) {
-    if (!sameValues(want.ws[t]!, got.ws[t]!)) return `step ${t + 1}: w ${show(got.ws[t]!)}, interpreter ${show(want.ws[t]!)}`;
+    if (!same(want.ws[t]!, got.ws[t]!)) return `step ${t + 1}: w ${show(got.ws[t]!)}, interpreter ${show(want.ws[t]!)}`;
     for (let k = 0; k < want.slots[t]!.length; k++) {
-      if (!sameValues(want.slots[t]![k]!, got.slots[t]![k]!)) {
+      if (!same(want.slots[t]![k]!, got.slots[t]![k]!)) {
         return `step ${t + 1}: slot ${k + 1} ${show(got.slots[t]![k]!)}, interpreter ${show(want.slots[t]![k]!)}`;
       }
     }
@@ -225,8 +237,8 @@ const fromB64 = (s: string) => {
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 };
 
-/** Runs every job's module (a `numpy` or `pytorch` export named P{job index}) in one python process. */
-export function runPython(kind: 'numpy' | 'pytorch', jobs: readonly PythonJob[]): (Trajectory | { error: string })[][] {
+/** Runs every job's module (an export named P{job index}) in one python process; optax under jax_standin.py. */
+export function runPython(kind: 'numpy' | 'pytorch' | 'optax', jobs: readonly PythonJob[]): (Trajectory | { error: string })[][] {
   const dir = mkdtempSync(join(tmpdir(), 'symevo-export-'));
   const spec = jobs.map((job, i) => {
     const module = join(dir, `p${i}.py`);

@@ -56,10 +56,35 @@ def run_pytorch(module, name, slots, case):
     return {"ws": ws, "slots": states}
 
 
+def run_optax(module, name, slots, case):
+    """The optax export under jax_standin: parameters are a list of two arrays (the case's and its
+    negation), and the first one's trajectory is reported."""
+    factory = getattr(module, name.lower())
+    shape = case["shape"]
+    params = [array(case["w0"]).reshape(shape), -array(case["w0"]).reshape(shape)]
+    optimizer = factory(learning_rate=lambda count: lrs[int(count)])
+    lrs = case["lrs"]
+    state = optimizer.init(params)
+    ws, states = [], []
+    for g in case["grads"]:
+        grads = [array(g).reshape(shape), -array(g).reshape(shape)]
+        with np.errstate(all="ignore"):
+            updates, state = optimizer.update(grads, state, params)
+        params = [w + u for w, u in zip(params, updates)]
+        assert all(w.dtype == np.float32 and w.shape == tuple(shape) for w in params)
+        ws.append(text(params[0]))
+        states.append([text(getattr(state, s)[0]) for s in slots])
+    return {"ws": ws, "slots": states}
+
+
 def main():
     with open(sys.argv[1]) as f:
         spec = json.load(f)
-    run = {"numpy": run_numpy, "pytorch": run_pytorch}[spec["kind"]]
+    if spec["kind"] == "optax":
+        import jax_standin
+
+        jax_standin.install()
+    run = {"numpy": run_numpy, "pytorch": run_pytorch, "optax": run_optax}[spec["kind"]]
     results = []
     for job in spec["jobs"]:
         try:
