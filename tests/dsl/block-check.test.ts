@@ -1,5 +1,6 @@
 // The block dialect's checker: widths, arity, keyword arguments, and errors at file:line:col.
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DslError, detectDialect, parseBlock, parseOptimizer, parseProgram, printWidth } from '../../src/dsl/index.js';
 
@@ -90,5 +91,20 @@ describe('block checker', () => {
 
   it('prints widths as the dialect writes them', () => {
     expect([1, 4, 0.5, 0.25, 0.375].map(printWidth)).toEqual(['width', '4 * width', 'width / 2', 'width / 4', '0.375 * width']);
+  });
+
+  it('fails only with a DslError on token soup', () => {
+    const pieces = ['x', 'width', 'q', '=', '+', '-', '*', '/', '**', '(', ')', ',', '0', '3', '2.5', '-1', 'heads', 'heads=4', 'dense', 'attention', 'dconv', 'relu', 'layer_norm', 'square', 'max', 'return', '\n    '];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }), (tokens) => {
+        const source = `def block(x):\n    ${tokens.join(' ')}\n    return x\n`;
+        try {
+          parseBlock(source);
+        } catch (err) {
+          expect(err).toBeInstanceOf(DslError);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
