@@ -42,6 +42,8 @@ export class QueueEvaluator implements Evaluator {
   readonly #openedAt = Date.now();
   #lastAnswer = Date.now();
   #lastError = '';
+  /** Redis stopped answering since the last check. */
+  #interrupted = false;
   readonly #watch: NodeJS.Timeout;
 
   private constructor(
@@ -76,6 +78,8 @@ export class QueueEvaluator implements Evaluator {
       throw new EvaluatorLost(`cannot reach Redis at ${options.url} (${lastError}) within ${options.redisTimeoutMs / 1000} s`);
     }
     const evaluator = new QueueEvaluator(options, queue, events);
+    // A closed connection, however short the outage, may have been to a server that restarted empty.
+    (await queue.client).on('close', () => (evaluator.#interrupted = true));
     queue.on('error', (error: Error) => (evaluator.#lastError = error.message));
     events.on('error', (error: Error) => (evaluator.#lastError = error.message));
     return evaluator;
@@ -87,8 +91,16 @@ export class QueueEvaluator implements Evaluator {
     const reply = new Promise<BatchReply>((resolve, reject) => this.#waiting.set(id, { job, resolve, reject }));
     // Marked handled now: Redis may be lost while the job is still being added.
     reply.catch(() => undefined);
+    await this.#submit(id, job);
+    return reply;
+  }
+
+  /**
+   * Adds the job unless BullMQ holds its id already (a resumed coordinator dispatching a batch again, or
+   * a check after Redis came back), and settles it when it has finished.
+   */
+  async #submit(id: string, job: FunnelJob): Promise<void> {
     try {
-      // An id BullMQ already holds (a resumed coordinator dispatching a batch again) adds nothing.
       await this.queue.add('batch', { run: this.options.run, job, timeoutMs: this.options.timeoutMs }, {
         jobId: id,
         attempts: 1,
@@ -105,7 +117,6 @@ export class QueueEvaluator implements Evaluator {
     } catch (error) {
       if (this.#lost === undefined) this.#settle(id, { ok: false, kind: 'failed', reason: `the batch could not be queued: ${(error as Error).message}` });
     }
-    return reply;
   }
 
   async destroy(): Promise<void> {
@@ -132,11 +143,21 @@ export class QueueEvaluator implements Evaluator {
     }
     try {
       const client = await this.queue.client;
-      if (client.status !== 'ready') return;
+      if (client.status !== 'ready') {
+        this.#interrupted = true;
+        return;
+      }
       await withTimeout(client.ping(), PING_EVERY_MS * 2);
       this.#lastAnswer = Date.now();
     } catch (error) {
+      this.#interrupted = true;
       this.#lastError = (error as Error).message;
+      return;
+    }
+    // Back after an outage: a Redis restarted without its data lost the jobs waited for; queue them again.
+    if (this.#interrupted) {
+      this.#interrupted = false;
+      for (const [id, waiter] of this.#waiting) void this.#submit(id, waiter.job);
     }
   }
 

@@ -107,7 +107,7 @@ if (REDIS === undefined && !REQUIRED) {
       const detail = startCli(['inspect', dir, '--id', String(one.id)]);
       expect(await detail.exited, detail.output()).toBe(0);
       expect(detail.stdout()).toContain(`trained by:  ${one.evaluator!.worker} (cpu)`);
-    }, 120_000);
+    }, 240_000);
 
     it('journals a batch delivered twice once, and never mixes in a stale run\'s jobs', async () => {
       const server = await redis();
@@ -146,7 +146,7 @@ if (REDIS === undefined && !REQUIRED) {
         await events.close();
         await queue.close();
       }
-    }, 120_000);
+    }, 240_000);
 
     it('finishes the batch of a worker killed with kill -9 on another worker', async () => {
       const server = await redis();
@@ -167,7 +167,7 @@ if (REDIS === undefined && !REQUIRED) {
       expect(survivor!.done().filter((id) => id === job)).toHaveLength(1);
       expect(evaluatedPrograms(pair)).toBe(trained(lines).length + 1);
       expect(sequence(lines)).toEqual(sequence(await localReference(BUDGET)));
-    }, 120_000);
+    }, 240_000);
 
     it('records a batch that killed two workers as crash and finishes on the third', async () => {
       const server = await redis();
@@ -183,7 +183,7 @@ if (REDIS === undefined && !REQUIRED) {
       expect(dead).toHaveLength(2);
       const alive = three.find((w) => !dead.includes(w))!;
       expect(new Set(trained(lines).slice(-3).map((l) => l.evaluator!.worker))).toEqual(new Set([alive.name]));
-    }, 120_000);
+    }, 240_000);
 
     it('resumes a coordinator killed with kill -9 while the workers go on, using results finished meanwhile', async () => {
       const server = await redis();
@@ -209,7 +209,7 @@ if (REDIS === undefined && !REQUIRED) {
       // No batch ran twice: the resumed coordinator found the finished ones by key.
       const done = pair.flatMap((w) => w.done());
       expect(new Set(done).size).toBe(done.length);
-    }, 120_000);
+    }, 240_000);
 
     it('stops with a clear error when Redis goes away, and resumes once it is back', async () => {
       const server = await redis();
@@ -235,7 +235,21 @@ if (REDIS === undefined && !REQUIRED) {
       const lines = journal(dir);
       expect(lines.map((l) => l.id).slice(0, before.length)).toEqual(before);
       expect(sortedIds(lines)).toEqual(idsUpTo(21));
-    }, 120_000);
+    }, 240_000);
+
+    it('goes on when Redis comes back within the timeout, queueing again the batches it lost', async () => {
+      const server = await redis();
+      const pair = await workers(server.url, 2);
+      const dir = join(root, 'redis-restarted');
+      const run = coordinator(dir, { url: server.url, budget: BUDGET, extra: ['--redis-timeout', '30'] });
+      await waitFor('a running batch', () => journal(dir).length >= 3 && pair.some((w) => w.took().size > w.done().length));
+      // Restarted empty: the running batch's job is gone with the old server's data.
+      await server.stop();
+      await server.start();
+      expect(await exitCode(run, processes), run.output()).toBe(0);
+      expect(journal(dir).map((l) => l.id)).toEqual(idsUpTo(BUDGET));
+      expect(sequence(journal(dir))).toEqual(sequence(await localReference(BUDGET)));
+    }, 240_000);
 
     it('says which Redis it cannot reach at start and exits non-zero', async () => {
       const server = await redis();

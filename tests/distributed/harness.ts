@@ -124,7 +124,7 @@ export async function startWorker(url: string, env: NodeJS.ProcessEnv = {}, lock
 }
 
 /** The exit code of `p`; past `timeoutMs`, fails with the output of every process involved. */
-export async function exitCode(p: CliProcess, all: readonly CliProcess[], timeoutMs = 90_000): Promise<number | null> {
+export async function exitCode(p: CliProcess, all: readonly CliProcess[], timeoutMs = 200_000): Promise<number | null> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no exit within ${timeoutMs / 1000} s; output:\n${all.map((q) => `--- pid ${q.pid}\n${q.output()}`).join('\n')}`)), timeoutMs);
