@@ -5,7 +5,7 @@ export { describeKinship, kinship, KNOWN_OPTIMIZERS_DIR, type Kinship, type Know
 export { leaderboard, rankedEntries, type LeaderboardRow } from './leaderboard.js';
 export { lineage, programDetail, type LineageStep, type ProgramDetail } from './lineage.js';
 export { diffLines, unifiedDiff, type DiffLine } from './line-diff.js';
-export { rateSeries, runSeries, runTotals, type RatePoint, type RunTotals, type SeriesPoint } from './run-stats.js';
+export { rateSeries, runSeries, runTotals, thinSeries, type RatePoint, type RunTotals, type SeriesPoint } from './run-stats.js';
 export { formatDetail, formatLeaderboard } from './inspect-text.js';
 export { describeEvaluator, evaluatorCounts, type EvaluatorCount } from './evaluators.js';
 export { renderPlots, type PlotInputs, type RenderedPlot } from './plots.js';

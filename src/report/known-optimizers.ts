@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { fingerprintOfUpdates, parseOptimizer, probeUpdates, shapeKey, type CheckedOptimizer, type Relation } from '../dsl/index.js';
+import { DslError, fingerprintOfUpdates, parseOptimizer, probeUpdates, shapeKey, type CheckedOptimizer, type Relation } from '../dsl/index.js';
 
 /** dsl/optimizers/ of the package, from src/report or dist/report alike. */
 export const KNOWN_OPTIMIZERS_DIR = fileURLToPath(new URL('../../dsl/optimizers/', import.meta.url));
@@ -36,10 +36,16 @@ function knownOptimizers(): readonly Known[] {
   known = readdirSync(KNOWN_OPTIMIZERS_DIR)
     .filter((f) => f.endsWith('.dsl'))
     .sort()
-    .map((file) => {
-      const checked = parseOptimizer(readFileSync(join(KNOWN_OPTIMIZERS_DIR, file), 'utf8'), file);
+    .flatMap((file) => {
+      let checked: CheckedOptimizer;
+      try {
+        checked = parseOptimizer(readFileSync(join(KNOWN_OPTIMIZERS_DIR, file), 'utf8'), file);
+      } catch (error) {
+        if (error instanceof DslError) return []; // not an optimizer this checker accepts: nothing to compare with
+        throw error;
+      }
       const updates = probeUpdates(checked);
-      return { name: file.replace(/\.dsl$/, ''), fingerprint: fingerprintOfUpdates(updates), shapeKey: shapeKey(checked), updates };
+      return [{ name: file.replace(/\.dsl$/, ''), fingerprint: fingerprintOfUpdates(updates), shapeKey: shapeKey(checked), updates }];
     });
   return known;
 }

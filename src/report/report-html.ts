@@ -8,7 +8,7 @@ import { programDetail, type ProgramDetail } from './lineage.js';
 import { renderPlots, type RenderedPlot } from './plots.js';
 import { programFacts } from './program-facts.js';
 import type { RunRead } from './run-reader.js';
-import { rateSeries, runSeries, runTotals, type RunTotals } from './run-stats.js';
+import { rateSeries, runSeries, runTotals, thinSeries, type RunTotals } from './run-stats.js';
 
 export interface ReportOptions {
   /** Programs shown with their classifier verdicts (each costs about a second of CPU). */
@@ -34,7 +34,7 @@ export function reportHtml(run: RunRead, options: ReportOptions): string {
   const totals = runTotals(run);
   const stage0 = run.space.funnel[0]!;
   const plots = renderPlots({
-    series: runSeries(run),
+    series: thinSeries(runSeries(run)),
     rates: rateSeries(run),
     metricLabel: `${run.space.metric.name} at stage 0 (${stage0.task}, ${stage0.steps} steps)`,
   });

@@ -136,3 +136,13 @@ function median(values: number[]): number | undefined {
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+/**
+ * At most about `most` points of a long series for plotting: every k-th point, the last, and every
+ * point where the best changed, so the best-so-far steps stay exact.
+ */
+export function thinSeries(series: readonly SeriesPoint[], most = 2000): SeriesPoint[] {
+  if (series.length <= most) return [...series];
+  const every = Math.ceil(series.length / most);
+  return series.filter((p, i) => i % every === 0 || i === series.length - 1 || p.best !== series[i - 1]?.best);
+}
