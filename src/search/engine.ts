@@ -332,11 +332,13 @@ class Engine {
     this.journal.append(entries);
     for (const c of batch.candidates) this.#lrFactorOf.delete(c.id);
     this.#writeInflight();
-    const bestBefore = this.state.best[0]?.id;
+    // best/ holds the whole ranking, so it is rewritten when any place changes, not only the first.
+    const ranking = () => this.state.best.map((b) => b.id).join(',');
+    const bestBefore = ranking();
     this.state = tell(this.state, entries.map((e) => ({ id: e.id, fitness: fitnessOfId.get(e.id)!, fingerprint: e.fingerprint })));
     for (const e of entries) this.#remember(e);
     writeCheckpoint(this.options.dir, this.state);
-    if (this.state.best[0]?.id !== bestBefore) writeBest(this.options.dir, this.state.best, this.space.metric.name);
+    if (ranking() !== bestBefore) writeBest(this.options.dir, this.state.best, this.space.metric.name);
     this.#engineMs += performance.now() - t0;
     this.#report();
   }
