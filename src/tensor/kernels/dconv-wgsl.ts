@@ -50,8 +50,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let xb = p.a_offset + r * p.a_stride + c;
   let gb = p.b_offset + r * p.b_stride + c;
   var acc = 0.0;
-  for (var n = 0u; n < p.N; n = n + 1u) {
-    if (n % p.T >= j) { acc = acc + dy[gb + n * p.D] * x[xb + (n - j) * p.D]; }
+  // Sequence by sequence rather than n mod T per row: llvmpipe divides one SIMD lane at a time.
+  for (var s = 0u; s < p.N; s = s + p.T) {
+    for (var n = s + j; n < s + p.T; n = n + 1u) { acc = acc + dy[gb + n * p.D] * x[xb + (n - j) * p.D]; }
   }
   out[p.o_offset + r * p.o_stride + e] = acc;
 }
