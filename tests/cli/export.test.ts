@@ -1,7 +1,7 @@
 // End-to-end tests of `symevo export` through the built command: a PyTorch file that imports and
 // takes a step (checked against the interpreter), evaluations of a run directory, bad input.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,10 +76,11 @@ describe('symevo export', () => {
     expect(r.stdout).toContain('//         update = interp(g, m, 0.9)');
   });
 
-  it('exports evaluation ID of a run directory, named after the run and id', () => {
+  it('exports evaluation ID of a run directory (a cut-off last line ignored), named after the run and id', () => {
     const lion = printProgram(parseOptimizer(readFileSync(lionPath, 'utf8')).program);
     const adamw = printProgram(parseOptimizer(readFileSync('dsl/optimizers/adamw.dsl', 'utf8')).program);
     const run = runWith('smoke', [lion, adamw]);
+    appendFileSync(join(run, 'events.jsonl'), '{"id": 2, "program": "def tr'); // a write cut off by kill -9
     const r = symevo(['export', `${run}#1`, '--to', 'numpy']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('def smoke1_step(w, g, state, lr=0.001, beta1=0.9, beta2=0.999, weight_decay=0.01):');
