@@ -5,6 +5,9 @@
 //             out = merge(P Vh)
 //   backward: dS = causal_softmax_grad(P, dOh Vhᵀ) / √dh   (the scale folded in once)
 //             dq = merge(dS Kh),  dk = merge(dSᵀ Qh),  dv = merge(Pᵀ dOh)
+// Scratch per call: probs (kept) and, in the backward, dS, each batch·B·H·T² floats (the largest
+// bindings: 32 MiB at K = 16 and the charlm default size); 4 (forward) or 7 (backward) head-major
+// copies of batch·B·T·D floats, each its own buffer.
 // The matmuls multiply the zeros above each block's diagonal too: the tiled kernel still beats
 // loops that skip them (on llvmpipe, K = 16 at the charlm size: about 4× faster than one
 // invocation per query row).
@@ -36,12 +39,18 @@ function merge(ctx: GpuOpContext, h: T, y: T, d: AttentionDims): void {
   ctx.dispatch('merge_heads', [h.storage, y.storage], params, Math.ceil(n / ATTENTION_WORKGROUP), d.batch);
 }
 
-/** Qh, Kh, Vh (and more) head-major in one arena buffer: `count` slices of batch·B·T·D. */
+/**
+ * Head-major blocks [batch·B·H][T][dh]: copies of `inputs`, then empty ones up to `count`. Each in its
+ * own arena buffer, so no binding is larger than one activation (maxStorageBufferBindingSize).
+ */
 function headMajor(ctx: GpuOpContext, d: AttentionDims, inputs: readonly T[], count: number): T[] {
   const n = d.batch * d.B * d.T * d.D;
-  const storage = ctx.take(count * n);
-  inputs.forEach((x, i) => split(ctx, x, storage, i * n, d));
-  return Array.from({ length: count }, (_, i) => blocks(storage, i * n, d, d.T, d.dh));
+  return Array.from({ length: count }, (_, i) => {
+    const storage = ctx.take(n);
+    const x = inputs[i];
+    if (x !== undefined) split(ctx, x, storage, 0, d);
+    return blocks(storage, 0, d, d.T, d.dh);
+  });
 }
 
 export function attentionGpu(ctx: GpuOpContext, q: T, k: T, v: T, options: AttentionOptions): { out: T; probs: T } {
