@@ -1,4 +1,4 @@
-// `symevo check` on block programs: the dialect is told by the def, or forced with --dialect.
+// The CLI on block programs: check (the dialect told by the def, or --dialect), inspect and eval.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,5 +60,38 @@ describe('symevo inspect on blocks', () => {
     expect(e.code).toBe(2);
     expect(e.stderr).toContain(`${bad}:2:21: dconv() taps must be a whole number from 1 to 31`);
     expect(e.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('symevo eval on blocks', () => {
+  it('trains the charlm model with each block and prints bits/char, parameters, FLOPs and time', () => {
+    const r = symevo(['eval', 'dsl/blocks/transformer.dsl', 'dsl/blocks/primer.dsl', '--task', 'charlm', '--steps', '2', '--context', '16', '--layers', '1', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = JSON.parse(r.stdout) as { file: string; bitsPerChar: number; firstLoss: number; blockParameters: number; flopsPerToken: number; seconds: number; backend: string }[];
+    expect(rows.map((x) => x.file)).toEqual(['dsl/blocks/transformer.dsl', 'dsl/blocks/primer.dsl']);
+    for (const row of rows) {
+      // 83 characters: an untrained model's loss is near ln 83 = 4.42 nats.
+      expect(row.firstLoss).toBeGreaterThan(4);
+      expect(row.firstLoss).toBeLessThan(5);
+      expect(row.bitsPerChar).toBeGreaterThan(4);
+      expect(row.seconds).toBeGreaterThan(0);
+      expect(row.backend).toBe('cpu');
+    }
+    expect(rows[1]!.blockParameters - rows[0]!.blockParameters).toBe(3 * 3 * 64);
+    expect(rows[1]!.flopsPerToken).toBeGreaterThan(rows[0]!.flopsPerToken);
+  }, 300_000);
+
+  it('refuses blocks on an MLP task, blocks mixed with optimizers, and --act on a block, exit 2', () => {
+    const cases = [
+      [['dsl/blocks/primer.dsl'], "blocks train on the charlm task (--task charlm), not 'mlp-mnist'"],
+      [['dsl/blocks/primer.dsl', 'dsl/optimizers/adamw.dsl', '--task', 'charlm'], 'eval takes optimizer programs or block programs, not both at once'],
+      [['dsl/blocks/primer.dsl', '--task', 'charlm', '--act', 'sqrelu'], '--act and --dconv set the built-in block'],
+    ] as const;
+    for (const [args, message] of cases) {
+      const r = symevo(['eval', ...args]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
   });
 });

@@ -7,7 +7,9 @@ import { EXIT_FAILURE, UsageError } from '../exit.js';
 import { loadOptimizer } from '../load-program.js';
 import { positiveInteger, finiteNumber, nonNegativeInteger, widthList } from '../options.js';
 import { stepProgress } from '../progress.js';
+import { evalBlocks, printBlockRows } from './eval-block.js';
 import { collectSweep, lrSweep, runSweep, sweepAxes } from './eval-sweep.js';
+import { isBlockFile } from './inspect-block.js';
 import { addTransformerOptions, printBitsTable, transformerOverrides, type TransformerOptions } from './eval-transformer.js';
 import type { SweepAxis } from '../../tasks/index.js';
 
@@ -31,7 +33,7 @@ export function registerEval(program: Command): void {
   addTransformerOptions(program
     .command('eval'))
     .description('train one model per program on a proxy task, all programs in one batch, and print what each reached')
-    .argument('<files...>', 'optimizer programs (.dsl)')
+    .argument('<files...>', 'optimizer programs (.dsl), or block programs with --task charlm')
     .addOption(new Option('--task <name>', 'proxy task').choices([...TASK_NAMES]).default('mlp-mnist'))
     .option('--steps <n>', 'training steps (default: the task\'s)', positiveInteger)
     .option('--batch <n>', 'rows per training batch (default: the task\'s)', positiveInteger)
@@ -46,6 +48,14 @@ export function registerEval(program: Command): void {
     .option('--lr-sweep <values>', 'train each program at each lr multiplier, e.g. 1e-4,3e-4,1e-3, and report it at its best (same as --sweep lr=...)', lrSweep)
     .option('--sweep <name=values>', 'train each program at each value of a named constant, e.g. wd=0.01,0.1 (repeatable: the grid of all)', collectSweep)
     .action(async (files: string[], options: EvalOptions) => {
+      const blocks = files.filter(isBlockFile);
+      if (blocks.length > 0) {
+        if (blocks.length < files.length) throw new UsageError('eval takes optimizer programs or block programs, not both at once');
+        const rows = await evalBlocks(files, options);
+        if (options.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        else printBlockRows(rows);
+        return;
+      }
       const transformer = transformerOverrides(options);
       const programs = files.map(loadOptimizer);
       const backend = options.backend;
