@@ -74,17 +74,6 @@ const TARGET: PythonTarget = { ops: PYTORCH_OPS, support: {} };
 export function exportPytorch(l: Lowered, name: string): string {
   const fn = snakeName(name);
   const update = pythonUpdate(l, TARGET, `${fn}_update`, [name, 'like']);
-  const hyper = [{ name: 'lr', value: l.plan.lr.value }, ...l.plan.list];
-  const args = [
-    'w',
-    'g',
-    ...l.slots.map((s) => `state[${JSON.stringify(s)}]`),
-    'f32(group["lr"])',
-    ...(l.usesStep ? ['f32(state["step"])'] : []),
-    ...l.plan.list.map((h) => `f32(group[${JSON.stringify(h.name)}])`),
-  ];
-  const outputs = ['update', ...l.slots.map((s) => `new_${s}`)].join(', ');
-  const rows = hyperparameterRows(l, (n) => n);
   return [
     pythonDocstring(`${name}: an optimizer found with symevo, as a PyTorch optimizer.`, l, true, [
       'Scalars are 0-d float32 tensors on the CPU, which PyTorch combines with tensors on any device.',
@@ -111,6 +100,25 @@ export function exportPytorch(l: Lowered, name: string): string {
     update.text,
     '',
     '',
+    ...optimizerClass(l, name, `${fn}_update`),
+    '',
+  ].join('\n');
+}
+
+/** The optimizer class: hyperparameters per parameter group, float32 state per parameter. */
+function optimizerClass(l: Lowered, name: string, update: string): string[] {
+  const hyper = [{ name: 'lr', value: l.plan.lr.value }, ...l.plan.list];
+  const args = [
+    'w',
+    'g',
+    ...l.slots.map((s) => `state[${JSON.stringify(s)}]`),
+    'f32(group["lr"])',
+    ...(l.usesStep ? ['f32(state["step"])'] : []),
+    ...l.plan.list.map((h) => `f32(group[${JSON.stringify(h.name)}])`),
+  ];
+  const outputs = ['update', ...l.slots.map((s) => `new_${s}`)].join(', ');
+  const rows = hyperparameterRows(l, (n) => n);
+  return [
     `class ${name}(torch.optim.Optimizer):`,
     '    """The program as an optimizer: see the module docstring for its text and semantics.',
     '',
@@ -137,10 +145,9 @@ export function exportPytorch(l: Lowered, name: string): string {
     ...l.slots.map((s) => `                    state[${JSON.stringify(s)}] = torch.zeros_like(p, dtype=torch.float32)`),
     '                state["step"] += 1',
     '                w, g = p.detach().float(), p.grad.detach().float()',
-    pyCall('                ', `${outputs} = ${fn}_update`, args),
+    pyCall('                ', `${outputs} = ${update}`, args),
     ...l.slots.map((s) => `                state[${JSON.stringify(s)}] = like(new_${s}, w)`),
     '                p.copy_(w - like(update, w))',
     '        return loss',
-    '',
-  ].join('\n');
+  ];
 }

@@ -86,23 +86,8 @@ export function exportTypescript(l0: Lowered, name: string): string {
   const update = typescriptUpdate(l, `${lower}Update`, [Hp, State, defaults, `${lower}Init`, `${lower}Step`, ...hyper.slice(1).map((h) => h.key)]);
   const slotType = l.slots.map((s) => `  readonly ${s}: Float32Array;`);
   const args = ['w', 'g', ...l.slots.map((s) => `state.${s}`), 'f(hp.lr)', ...(l.usesStep ? ['f(step)'] : []), ...hyper.slice(1).map((h) => `f(hp.${h.key})`)];
-  const comment = (lines: readonly string[]) => lines.map((x) => (x === '' ? '//' : `// ${x}`));
   return [
-    ...comment([
-      `${name}: an optimizer found with symevo, as TypeScript over Float32Array.`,
-      '',
-      'Exported by `symevo export` from this program (the trainer applies w = w - update):',
-      '',
-      ...programLines(l).map((x) => `    ${x}`),
-      '',
-      "Hyperparameters (defaults are the program's constants):",
-      '',
-      ...hyperparameterRows(l, camelName).map((x) => `    ${x}`),
-      '',
-      ...semanticsLines(true),
-      '',
-      `Use: let state = ${lower}Init(w.length); then each step ({ w, state } = ${lower}Step(w, g, state)).`,
-    ]),
+    ...headerComment(l, name, lower),
     '',
     `export interface ${Hp} {`,
     ...hyper.map((h) => `  readonly ${h.key}: number;`),
@@ -138,6 +123,25 @@ export function exportTypescript(l0: Lowered, name: string): string {
     '',
     ...[...SUPPORT, ...update.helpers].flatMap((h) => [h, '']),
   ].join('\n');
+}
+
+/** The file's opening comment: the program, its hyperparameters, the semantics, how to use it. */
+function headerComment(l: Lowered, name: string, lower: string): string[] {
+  return [
+    `${name}: an optimizer found with symevo, as TypeScript over Float32Array.`,
+    '',
+    'Exported by `symevo export` from this program (the trainer applies w = w - update):',
+    '',
+    ...programLines(l).map((x) => `    ${x}`),
+    '',
+    "Hyperparameters (defaults are the program's constants):",
+    '',
+    ...hyperparameterRows(l, camelName).map((x) => `    ${x}`),
+    '',
+    ...semanticsLines(true),
+    '',
+    `Use: let state = ${lower}Init(w.length); then each step ({ w, state } = ${lower}Step(w, g, state)).`,
+  ].map((x) => (x === '' ? '//' : `// ${x}`));
 }
 
 interface TypescriptUpdate {
