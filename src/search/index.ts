@@ -78,7 +78,7 @@ export { EvaluationPool, WORKER_FILE, type BatchReply, type PoolOptions } from '
 export { EvaluatorLost, type Evaluator, type EvaluatorInfo } from './evaluator.js';
 export { QueueEvaluator, type QueueEvaluatorOptions } from './queue-evaluator.js';
 export { runQueueWorker, type QueueWorkerOptions, type QueueWorkerSummary } from './queue-worker.js';
-export { batchJobId, parseRedisUrl, runId, QUEUE_NAME, type QueueJobData } from './queue-protocol.js';
+export { batchJobId, decodeJob, decodeReply, encodeJob, encodeReply, parseRedisUrl, runId, QUEUE_NAME, type QueueJobData } from './queue-protocol.js';
 export { DEFAULT_REDIS_TIMEOUT_MS } from './open-evaluator.js';
 export { fitnessOf } from './outcome.js';
 export { promotionThresholds, StageScores } from './thresholds.js';

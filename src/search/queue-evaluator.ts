@@ -10,7 +10,7 @@
 import { Job, Queue, QueueEvents } from 'bullmq';
 import type { FunnelJob } from '../tasks/index.js';
 import { EvaluatorLost, type BatchReply, type Evaluator } from './evaluator.js';
-import { batchJobId, parseRedisUrl, QUEUE_NAME, STALLED_TOO_OFTEN, type QueueJobData } from './queue-protocol.js';
+import { batchJobId, decodeReply, encodeJob, parseRedisUrl, QUEUE_NAME, STALLED_TOO_OFTEN, type QueueJobData } from './queue-protocol.js';
 
 export interface QueueEvaluatorOptions {
   /** redis://HOST:PORT */
@@ -51,8 +51,7 @@ export class QueueEvaluator implements Evaluator {
     readonly queue: Queue<QueueJobData>,
     readonly events: QueueEvents,
   ) {
-    // Typed as text, but QueueEvents hands over the parsed value.
-    events.on('completed', ({ jobId, returnvalue }) => this.#settle(jobId, checkReply(returnvalue as unknown)));
+    events.on('completed', ({ jobId, returnvalue }) => this.#settle(jobId, checkReply(decodeReply(returnvalue))));
     events.on('failed', ({ jobId, failedReason }) => this.#settle(jobId, failedReply(failedReason)));
     this.#watch = setInterval(() => void this.#ping(), PING_EVERY_MS);
   }
@@ -91,17 +90,18 @@ export class QueueEvaluator implements Evaluator {
     const reply = new Promise<BatchReply>((resolve, reject) => this.#waiting.set(id, { job, resolve, reject }));
     // Marked handled now: Redis may be lost while the job is still being added.
     reply.catch(() => undefined);
-    await this.#submit(id, job);
+    // Not awaited: with Redis gone the add waits, and the reply must still end when the loss is declared.
+    void this.#submit(id, job);
     return reply;
   }
 
   /**
    * Adds the job unless BullMQ holds its id already (a resumed coordinator dispatching a batch again, or
-   * a check after Redis came back), and settles it when it has finished.
+   * a check after Redis came back), and settles it when it has finished. Never rejects.
    */
   async #submit(id: string, job: FunnelJob): Promise<void> {
     try {
-      await this.queue.add('batch', { run: this.options.run, job, timeoutMs: this.options.timeoutMs }, {
+      await this.queue.add('batch', { run: this.options.run, job: encodeJob(job), timeoutMs: this.options.timeoutMs }, {
         jobId: id,
         attempts: 1,
         removeOnComplete: { age: KEEP_SECONDS },
@@ -112,7 +112,7 @@ export class QueueEvaluator implements Evaluator {
       const state = await existing?.getState();
       if (state === 'completed' || state === 'failed') {
         if (existing!.timestamp < this.#openedAt) this.options.onMessage?.(`batch ${id} was finished before this engine started; its result is used`);
-        this.#settle(id, state === 'completed' ? checkReply(existing!.returnvalue) : failedReply(existing!.failedReason));
+        this.#settle(id, state === 'completed' ? checkReply(decodeReply(existing!.returnvalue)) : failedReply(existing!.failedReason));
       }
     } catch (error) {
       if (this.#lost === undefined) this.#settle(id, { ok: false, kind: 'failed', reason: `the batch could not be queued: ${(error as Error).message}` });

@@ -9,18 +9,47 @@
 import { createHash } from 'node:crypto';
 import type { FunnelJob } from '../tasks/index.js';
 import type { BatchReply } from './evaluator.js';
+import { fromJson, toJson } from './json-values.js';
 
 export const QUEUE_NAME = 'symevo-batches';
 
 export interface QueueJobData {
   readonly run: string;
-  readonly job: FunnelJob;
+  /** The FunnelJob as encodeJob wrote it. */
+  readonly job: string;
   /** The coordinator's limit for the batch; the worker enforces it. */
   readonly timeoutMs: number;
 }
 
-/** A job's return value: the batch's reply, with the worker that produced it. */
-export type QueueJobResult = BatchReply;
+/** A job's return value: the batch's reply (with the worker that produced it) as encodeReply wrote it. */
+export type QueueJobResult = string;
+
+// BullMQ stores jobs and results as plain JSON, which would turn a NaN loss and an undefined threshold
+// ("promote every finite score") into null. Both travel as the run files' JSON text instead, and the
+// thresholds' nulls are read back as undefined.
+
+export function encodeJob(job: FunnelJob): string {
+  return toJson(job);
+}
+
+export function decodeJob(text: string): FunnelJob {
+  const job = fromJson(text) as FunnelJob;
+  return { ...job, thresholds: job.thresholds.map((t) => (t === null ? undefined : t)) };
+}
+
+export function encodeReply(reply: BatchReply): string {
+  return toJson(reply);
+}
+
+/** The reply in a job's return value; undefined when it is not text written by encodeReply. */
+export function decodeReply(value: unknown): unknown {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return fromJson(value);
+  } catch {
+    return undefined;
+  }
+}
 
 /** How BullMQ says a job's worker died more often than allowed (maxStalledCount). */
 export const STALLED_TOO_OFTEN = /stalled more than allowable limit/;

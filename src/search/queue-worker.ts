@@ -9,7 +9,7 @@ import { Worker, type Job } from 'bullmq';
 import type { BackendChoice } from '../tasks/index.js';
 import { EvaluatorLost, type BatchReply } from './evaluator.js';
 import { EvaluationPool } from './pool.js';
-import { parseRedisUrl, QUEUE_NAME, type QueueJobData, type QueueJobResult } from './queue-protocol.js';
+import { decodeJob, encodeReply, parseRedisUrl, QUEUE_NAME, type QueueJobData, type QueueJobResult } from './queue-protocol.js';
 
 export interface QueueWorkerOptions {
   /** redis://HOST:PORT */
@@ -38,12 +38,13 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   const pool = new EvaluationPool({ workers: options.concurrency, timeoutMs: 10 * 60 * 1000 });
   let batches = 0;
   const evaluate = async (job: Job<QueueJobData>): Promise<QueueJobResult> => {
-    const { job: batch, timeoutMs } = job.data;
+    const batch = decodeJob(job.data.job);
+    const { timeoutMs } = job.data;
     options.log(`took ${job.id} [${batch.programs.map((p) => p.id).join(',')}]`);
     const reply = await pool.run({ ...batch, backend: options.backend }, 0, timeoutMs);
     batches++;
     options.log(`done ${job.id} ${reply.ok ? 'ok' : reply.kind}`);
-    return withWorker(reply, name, options.backend);
+    return encodeReply(withWorker(reply, name, options.backend));
   };
   const worker = new Worker<QueueJobData, QueueJobResult>(QUEUE_NAME, evaluate, {
     connection: { ...target, retryStrategy: () => 500 },

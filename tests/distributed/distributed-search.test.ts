@@ -96,6 +96,8 @@ if (REDIS === undefined && !REQUIRED) {
       expect(new Set(done).size).toBe(done.length);
       expect(evaluatedPrograms(pair)).toBe(trained(lines).length + 1);
       expect(sequence(lines)).toEqual(sequence(await localReference(BUDGET)));
+      // The baseline went through every stage on the workers, as it does locally.
+      expect(readFileSync(join(dir, 'baseline.json'), 'utf8')).toBe(readFileSync(join(root, 'local', 'baseline.json'), 'utf8'));
       // inspect names the workers, with how many evaluations each trained, and the one behind a program.
       const inspect = startCli(['inspect', dir]);
       expect(await inspect.exited, inspect.output()).toBe(0);

@@ -1,7 +1,7 @@
 // The queue's ids and URLs: a batch's id is fixed by what decides its result, and redis:// URLs parse or say why not.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { batchJobId, parseRedisUrl, runId } from '../../src/search/index.js';
+import { batchJobId, decodeJob, decodeReply, encodeJob, encodeReply, parseRedisUrl, runId, type BatchReply } from '../../src/search/index.js';
 import type { FunnelJob } from '../../src/tasks/index.js';
 
 const job = (over: Partial<FunnelJob> = {}): FunnelJob => ({
@@ -43,6 +43,33 @@ describe('batch ids', () => {
     expect(runId(config)).toBe(runId({ ...config }));
     expect(runId({ ...config, seed: 2 })).not.toBe(runId(config));
     expect(runId(config)).not.toContain(':');
+  });
+});
+
+describe('jobs and replies through Redis', () => {
+  // -0 left out: JSON has no negative zero, and the journal loses it the same way.
+  const number = fc.oneof(fc.double().filter((x) => !Object.is(x, -0)), fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY));
+  it('keep undefined thresholds and non-finite numbers, which plain JSON turns into null', () => {
+    fc.assert(
+      fc.property(fc.array(fc.option(number, { nil: undefined }), { maxLength: 4 }), (thresholds) => {
+        // JSON through BullMQ: the encoded text is what it stores.
+        const stored = JSON.parse(JSON.stringify({ job: encodeJob(job({ thresholds })) })) as { job: string };
+        expect(decodeJob(stored.job).thresholds).toEqual(thresholds);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(number, { minLength: 1, maxLength: 4 }), (losses) => {
+        const reply: BatchReply = {
+          ok: true,
+          outcomes: losses.map((valLoss, id) => ({ id, stages: [{ stage: 0, status: 'diverged', valLoss, trainLoss: valLoss, seconds: 1 }] })),
+          evaluator: { host: 'h', worker: 'h:1', backend: 'cpu', adapter: 'cpu' },
+        };
+        const stored = JSON.parse(JSON.stringify(encodeReply(reply))) as unknown;
+        expect(decodeReply(stored)).toEqual(reply);
+      }),
+    );
+    expect(decodeReply('{not json')).toBeUndefined();
+    expect(decodeReply({ ok: true })).toBeUndefined();
   });
 });
 
