@@ -8,9 +8,9 @@
 // Scratch per call: probs (kept) and, in the backward, dS, each batch·B·H·T² floats (the largest
 // bindings: 32 MiB at K = 16 and the charlm default size); 4 (forward) or 7 (backward) head-major
 // copies of batch·B·T·D floats, each its own buffer.
-// The matmuls multiply the zeros above each block's diagonal too: the tiled kernel still beats
-// loops that skip them (on llvmpipe, K = 16 at the charlm size: about 4× faster than one
-// invocation per query row).
+// The matmuls multiply the zeros above each block's diagonal too: the tiled kernel (the thin tile
+// for the dh-wide results) still beats loops that skip them. On llvmpipe, K = 16 at the charlm
+// size, forward + backward: 0.9 s of cpu time against 1.3 s with one invocation per query row.
 import { ATTENTION_WORKGROUP } from './kernels/attention-wgsl.js';
 import { f32Bits } from './kernels/wgsl-math.js';
 import { attentionGradShape, attentionShape, type AttentionDims } from './sequence-shapes.js';
