@@ -61,7 +61,7 @@ await describeGpu('optimizer steps on sub-ranges of shared buffers', (gpu) => {
   function upload(flat: Flat) {
     const make = (data: Float32Array) => {
       const buffer = device.createBuffer({ size: data.byteLength, usage: STORAGE });
-      device.queue.writeBuffer(buffer, 0, data);
+      device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
       return buffer;
     };
     const buffers = { w: make(flat.w), g: make(flat.g), update: make(flat.update), slots: flat.slots.map(make) };
@@ -153,7 +153,7 @@ await describeGpu('optimizer steps on sub-ranges of shared buffers', (gpu) => {
       const lr = 0.1 / step;
       const g = vector(rng, K * P);
       host.g.set(g);
-      device.queue.writeBuffer(buffers.g, 0, g);
+      device.queue.writeBuffer(buffers.g, 0, g.buffer, g.byteOffset, g.byteLength);
       const encoder = device.createCommandEncoder();
       bound.forEach((b) => b.encode(encoder, lr, step));
       device.queue.submit([encoder.finish()]);

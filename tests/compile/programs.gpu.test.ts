@@ -111,7 +111,7 @@ await describeGpu('programs on the GPU', (gpu) => {
     let reference = stepInputs(checked, n, 4);
     const make = (data: Float32Array) => {
       const b = device.createBuffer({ size: data.byteLength, usage: 0x80 | 0x8 | 0x4 });
-      device.queue.writeBuffer(b, 0, data);
+      device.queue.writeBuffer(b, 0, data.buffer, data.byteOffset, data.byteLength);
       return b;
     };
     const w = make(reference.w);
@@ -120,7 +120,7 @@ await describeGpu('programs on the GPU', (gpu) => {
     for (let step = 1; step <= 3; step++) {
       const lr = 0.1 / step;
       const gNew = stepInputs(checked, n, 50 + step).g;
-      device.queue.writeBuffer(g, 0, gNew);
+      device.queue.writeBuffer(g, 0, gNew.buffer, gNew.byteOffset, gNew.byteLength);
       await optimizer.step({ n, w, g, slots }, lr, step);
       const cpuIn = { ...reference, g: gNew, lr, step };
       const cpu = runStep(checked, cpuIn);
