@@ -8,7 +8,7 @@
 // runs with LP_NUM_THREADS=1 (one rasteriser thread). Plain JavaScript over dist/ (`npm run bench` builds).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -129,6 +129,7 @@ function runTwin({ replicas: K, width, context, steps }) {
 
 async function parent() {
   const started = performance.now();
+  const loadBefore = loadavg()[0];
   const rows = [];
   let torch;
   for (const size of SIZES) {
@@ -142,11 +143,12 @@ async function parent() {
       }
     }
   }
-  writeFileSync(join(root, 'bench', 'charlm.md'), report(rows, torch, (performance.now() - started) / 1000));
+  const load = [loadBefore, loadavg()[0]];
+  writeFileSync(join(root, 'bench', 'charlm.md'), report(rows, torch, (performance.now() - started) / 1000, load));
   console.log('wrote bench/charlm.md');
 }
 
-function report(rows, torch, seconds) {
+function report(rows, torch, seconds, load) {
   const fmt = (x, d = 2) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
   const device = rows.find((r) => r.backend === 'webgpu' && r.r.device)?.r.device ?? 'unavailable';
   const lines = [
@@ -160,7 +162,9 @@ function report(rows, torch, seconds) {
     'training steps only (no compilation, no validation): K × (steps − 1) over the time from the end of step 1 to the end',
     'of the last. Ratio = ours / twin. Peak RSS is the whole child process (Node, Dawn, data). Dispatches and submissions',
     'are per training step on webgpu (forward, backward, updates, and the loss check), counted at the WebGPU API.',
-    `Reproduce: \`npm run bench\` (or \`node bench/charlm.js\` after \`npm run build\`). This run took ${seconds.toFixed(0)} s.`,
+    `Reproduce: \`npm run bench\` (or \`node bench/charlm.js\` after \`npm run build\`). This run took ${seconds.toFixed(0)} s;`,
+    `the 1-minute load average was ${load[0].toFixed(1)} at its start and ${load[1].toFixed(1)} at its end (${cpus().length} cores): other work shares the`,
+    'cores, so compare a row with its twin, measured beside it, rather than with another run.',
     '',
     '| size | backend | K | steps | model-steps/s | twin model-steps/s | ratio | peak RSS MiB | dispatches/step | submissions/step |',
     '|---|---|---|---|---|---|---|---|---|---|',
