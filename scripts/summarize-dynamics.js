@@ -37,6 +37,7 @@ for (const dir of process.argv.slice(2)) {
     evaluations: entries.length,
     trained: entries.length - hits,
     cacheHitRate: Number((hits / entries.length).toFixed(3)),
+    childCacheHitRate: Number((mutated.filter((e) => e.cacheHit).length / Math.max(1, mutated.length)).toFixed(3)),
     neutralAccepted: neutral,
     neutralShareOfChildren: Number((neutral / Math.max(1, mutated.length)).toFixed(3)),
     lrFactors: factors,
