@@ -41,6 +41,8 @@ interface Cell {
   readonly trainLoss: number | null;
   readonly valLoss: number | null;
   readonly valAccuracy: number | null;
+  /** Validation bits per character (the language-model tasks). */
+  readonly bitsPerChar?: number | null;
   readonly diverged: boolean;
   readonly divergedAt?: number;
   readonly error?: string;
@@ -71,6 +73,7 @@ function cell(setting: Readonly<Record<string, number>>, r: CandidateEvaluation)
     trainLoss: finite(r.trainLoss),
     valLoss: finite(r.valLoss),
     valAccuracy: finite(r.valAccuracy),
+    ...(r.bitsPerChar === undefined ? {} : { bitsPerChar: finite(r.bitsPerChar) }),
     diverged: r.status === 'diverged',
     ...(r.divergedAt === undefined ? {} : { divergedAt: r.divergedAt }),
   };
@@ -116,10 +119,11 @@ function sweepRow(file: string, report: EvaluationReport, sweep: ProgramSweep, a
 
 function printSweep(report: EvaluationReport, rows: readonly SweepRow[], axes: readonly SweepAxis[]): void {
   const fmt = (x: number | null | undefined) => (x === null || x === undefined ? 'nan' : x.toFixed(4));
-  const { steps, batch, hidden, activation, schedule, lr } = report.settings;
+  const { steps, batch, hidden, activation, schedule, lr, transformer } = report.settings;
   const variants = rows.reduce((n, r) => n + r.grid.length, 0);
+  const model = transformer === undefined ? `hidden ${hidden.join('-')} ${activation}` : `transformer ${Object.entries(transformer).map(([k, v]) => `${k} ${v}`).join(', ')}`;
   process.stdout.write(
-    `${report.task}: ${steps} steps, batch ${batch}, hidden ${hidden.join('-')} ${activation}, ${schedule} lr ${lr}, ` +
+    `${report.task}: ${steps} steps, batch ${batch}, ${model}, ${schedule} lr ${lr}, ` +
       `${report.backend}; ${variants} replicas in ${report.seconds.toFixed(1)} s; sweep ${axes.map((a) => `${a.name} ∈ {${a.values.join(', ')}}`).join(', ')}\n`,
   );
   const header = ['file', 'best setting', 'train loss', 'val loss', 'val acc'];
