@@ -45,6 +45,7 @@ export function registerEval(program: Command): void {
     .option('--warmup <n>', 'linear warm-up steps (default: the task\'s)', nonNegativeInteger)
     .addOption(new Option('--backend <name>', 'where to train').choices(['auto', 'webgpu', 'cpu']).default('auto'))
     .option('--json', 'print a JSON array with one object per file')
+    .option('--verbose', 'also show the GPU driver\'s own diagnostics')
     .option('--lr-sweep <values>', 'train each program at each lr multiplier, e.g. 1e-4,3e-4,1e-3, and report it at its best (same as --sweep lr=...)', lrSweep)
     .option('--sweep <name=values>', 'train each program at each value of a named constant, e.g. wd=0.01,0.1 (repeatable: the grid of all)', collectSweep)
     .action(async (files: string[], options: EvalOptions) => {
