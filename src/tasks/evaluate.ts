@@ -2,9 +2,9 @@
 import { compileOptimizer, type CpuOptimizer, type WebGpuOptimizer } from '../compile/index.js';
 import type { CheckedOptimizer } from '../dsl/index.js';
 import { acquireGpu, backendFromEnvironment, type BackendChoice } from '../gpu/index.js';
-import { chooseTrainingBackend, denseStepFlops } from './backend-choice.js';
+import { chooseTrainingBackend } from './backend-choice.js';
 import { createTensorBackend } from '../tensor/index.js';
-import { charLmReplicaLimit, charLmStepFlops, trainCharLm } from './charlm-train.js';
+import { charLmReplicaLimit, trainCharLm } from './charlm-train.js';
 import { taskSpec, type SettingsOverrides, type TaskSpec, type TrainingSettings } from './registry.js';
 import type { Dataset } from './data/dataset.js';
 import { parameterLayout } from './layout.js';
@@ -59,9 +59,8 @@ interface TrainerRun<S> {
   readonly onStep?: (step: number) => void;
 }
 
-/** What evaluation needs of a task kind: a step's cost, how many replicas fit, and training them. */
+/** What evaluation needs of a task kind: how many replicas fit, and training them. */
 interface TaskTrainer {
-  readonly flopsPerStep: number;
   replicaLimit(device?: GPUDevice): number;
   train<S>(run: TrainerRun<S>): Promise<ReplicaMetrics[]>;
 }
@@ -70,14 +69,12 @@ function taskTrainer(spec: TaskSpec, settings: TrainingSettings): TaskTrainer {
   if (spec.kind === 'charlm') {
     const corpus = spec.corpus();
     return {
-      flopsPerStep: charLmStepFlops(settings, corpus.vocabulary.length),
       replicaLimit: (device) => charLmReplicaLimit(settings, corpus.vocabulary.length, device),
       train: (run) => trainCharLm({ ...run, corpus }),
     };
   }
   const dataset = spec.dataset();
   return {
-    flopsPerStep: denseStepFlops([dataset.inputs, ...settings.hidden, dataset.classes], settings.batch),
     replicaLimit: (device) => replicaLimit(dataset, settings, device),
     train: (run) => trainReplicas({ ...run, dataset }),
   };
@@ -89,8 +86,7 @@ export async function evaluatePrograms(request: EvaluationRequest): Promise<Eval
   const trainer = taskTrainer(spec, settings);
   const started = performance.now();
   const choice = request.backend ?? backendFromEnvironment();
-  const flopsPerStep = trainer.flopsPerStep;
-  const { gpu } = chooseTrainingBackend(await acquireGpu({ backend: choice }), choice, flopsPerStep);
+  const { gpu } = chooseTrainingBackend(await acquireGpu({ backend: choice }), choice);
   const backendName = gpu.kind;
   const device = gpu.kind === 'webgpu' ? gpu.device : undefined;
   const compiled = await compileAll<CpuOptimizer | WebGpuOptimizer>(request.programs, (checked, label) =>
