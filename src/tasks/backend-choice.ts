@@ -1,7 +1,8 @@
 // What `--backend auto` trains on: a hardware GPU whenever one is found, and the cpu backend otherwise.
 // A software adapter (llvmpipe, lavapipe, SwiftShader) is used only when asked for: per core it is no
-// faster than the cpu backend on any proxy task, and much slower on small ones (README, "Choosing the
-// backend": mlp-teacher 2.5× slower in a search; mlp-mnist and charlm at parity with one llvmpipe thread).
+// faster than the cpu backend on any proxy task, and slower on small ones (README, "Choosing the backend":
+// the default search 32 s against 27 s, charlm's small size at half the speed, mnist and charlm's default
+// size at parity with one llvmpipe thread).
 import type { BackendChoice, Gpu } from '../gpu/index.js';
 
 export interface BackendDecision {
