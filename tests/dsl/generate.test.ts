@@ -309,8 +309,10 @@ describe('rewrite helpers', () => {
         ([p, inputs, q]) => {
           const before = runStep(check(p), inputs).update;
           const after = runStep(check(q), inputs).update;
+          // Subnormal float32 values are left out: there u * 0.75 rounds back to u, and w * shift to 0.
+          const normal = (x: number) => Number.isFinite(x) && (x === 0 || Math.abs(x) >= 2 ** -126);
           before.forEach((u, i) => {
-            if (Number.isFinite(u) && (u !== 0 || inputs.w[i] !== 0) && Number.isFinite(inputs.w[i]!)) {
+            if (normal(u) && normal(inputs.w[i]!) && (u !== 0 || inputs.w[i] !== 0)) {
               expect(Object.is(after[i], u)).toBe(false);
             }
           });
