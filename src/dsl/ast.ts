@@ -82,6 +82,46 @@ export function assertNever(x: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(x)}`);
 }
 
+/** An expression's direct subexpressions: call arguments then keyword values, binary [left, right], negate [operand]. */
+export function exprChildren(e: Expr): readonly Expr[] {
+  switch (e.kind) {
+    case 'number':
+    case 'name':
+      return [];
+    case 'call':
+      return [...e.args, ...e.keywords.map((k) => k.value)];
+    case 'binary':
+      return [e.left, e.right];
+    case 'negate':
+      return [e.operand];
+    default:
+      return assertNever(e);
+  }
+}
+
+/** A copy of `e` with the subexpression at `path` (child indices as exprChildren numbers them) replaced by f(it). */
+export function editAt(e: Expr, path: readonly number[], f: (old: Expr) => Expr): Expr {
+  if (path.length === 0) return f(e);
+  const [i, ...rest] = path as [number, ...number[]];
+  const edit = (child: Expr) => editAt(child, rest, f);
+  switch (e.kind) {
+    case 'number':
+    case 'name':
+      throw new RangeError('an expression path goes below a leaf');
+    case 'call': {
+      if (i < e.args.length) return { ...e, args: e.args.map((a, j) => (j === i ? edit(a) : a)) };
+      const k = i - e.args.length;
+      return { ...e, keywords: e.keywords.map((kw, j) => (j === k ? { ...kw, value: edit(kw.value) } : kw)) };
+    }
+    case 'binary':
+      return i === 0 ? { ...e, left: edit(e.left) } : { ...e, right: edit(e.right) };
+    case 'negate':
+      return { ...e, operand: edit(e.operand) };
+    default:
+      return assertNever(e);
+  }
+}
+
 /** Copies a program with every position set to NO_POS, so that structural equality ignores layout. */
 export function withoutPositions(p: Program): Program {
   const expr = (e: Expr): Expr => {

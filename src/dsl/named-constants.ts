@@ -9,7 +9,7 @@
 //      `update = (sign(x) + w * 0.01) * (lr * 0.001)`, `update = g * lr * 0.1`.
 // More than one site is ambiguous. A program with no `lr` site at all applies the plain lr, so its
 // multiplier is 1 and setting it prepends `lr = lr * VALUE`.
-import { assertNever, NO_POS, type Assign, type Expr, type NumberLit, type Program } from './ast.js';
+import { editAt, exprChildren, NO_POS, type Assign, type Expr, type NumberLit, type Program } from './ast.js';
 
 /** Index of a statement, and child indices from its value down to the number. */
 export interface ConstantSite {
@@ -72,25 +72,9 @@ interface Found {
   readonly value: number;
 }
 
-function children(e: Expr): readonly Expr[] {
-  switch (e.kind) {
-    case 'number':
-    case 'name':
-      return [];
-    case 'call':
-      return e.args;
-    case 'binary':
-      return [e.left, e.right];
-    case 'negate':
-      return [e.operand];
-    default:
-      return assertNever(e);
-  }
-}
-
 function numbersOf(e: Expr, path: number[] = []): Found[] {
   if (e.kind === 'number') return [{ path, value: e.value }];
-  return children(e).flatMap((child, i) => numbersOf(child, [...path, i]));
+  return exprChildren(e).flatMap((child, i) => numbersOf(child, [...path, i]));
 }
 
 /** Numbers that are factors of a maximal product (a tree of `*`) that has `input` as a factor. */
@@ -108,7 +92,7 @@ function productSites(s: Assign, input: string): Found[] {
       factors.forEach((f) => visit(f.e, f.path, false));
       return;
     }
-    children(e).forEach((child, i) => visit(child, [...path, i], false));
+    exprChildren(e).forEach((child, i) => visit(child, [...path, i], false));
   };
   visit(s.value, [], false);
   return out;
@@ -124,23 +108,8 @@ function collectFactors(e: Expr, path: number[], out: { e: Expr; path: number[] 
 }
 
 function replaceAt(e: Expr, path: readonly number[], value: number): Expr {
-  if (path.length === 0) {
-    if (e.kind !== 'number') throw new RangeError('constant site does not point at a number');
-    return { ...e, value };
-  }
-  const [i, ...rest] = path;
-  const sub = (child: Expr, j: number) => (j === i ? replaceAt(child, rest, value) : child);
-  switch (e.kind) {
-    case 'number':
-    case 'name':
-      throw new RangeError('constant site goes below a leaf');
-    case 'call':
-      return { ...e, args: e.args.map(sub) };
-    case 'binary':
-      return { ...e, left: sub(e.left, 0), right: sub(e.right, 1) };
-    case 'negate':
-      return { ...e, operand: sub(e.operand, 0) };
-    default:
-      return assertNever(e);
-  }
+  return editAt(e, path, (old) => {
+    if (old.kind !== 'number') throw new RangeError('constant site does not point at a number');
+    return { ...old, value };
+  });
 }

@@ -1,6 +1,6 @@
 // Where a block can be edited: every subexpression of every statement with what it is (width, or a
 // constant), the names in scope before each statement, and a copy-on-write replacement by path.
-import { assertNever, type Expr, type Program } from '../dsl/index.js';
+import { editAt, exprChildren, type Expr, type Program } from '../dsl/index.js';
 import type { BlockValue, CheckedBlock } from '../dsl/index.js';
 
 /** Child indices from a statement's value (index = body length for the return value). */
@@ -18,22 +18,6 @@ export interface Site {
   readonly inSize: boolean;
 }
 
-export function childrenOf(e: Expr): readonly Expr[] {
-  switch (e.kind) {
-    case 'number':
-    case 'name':
-      return [];
-    case 'call':
-      return [...e.args, ...e.keywords.map((k) => k.value)];
-    case 'binary':
-      return [e.left, e.right];
-    case 'negate':
-      return [e.operand];
-    default:
-      return assertNever(e);
-  }
-}
-
 /** Every subexpression of the program, statements in order, each tree in pre-order. */
 export function sitesOf(checked: CheckedBlock): Site[] {
   const { program, values } = checked;
@@ -43,7 +27,7 @@ export function sitesOf(checked: CheckedBlock): Site[] {
     const value = values.get(e)!;
     const sized = inSize || value.kind === 'size';
     out.push({ statement, path, expr: e, value, inSize: sized, ...(parent ? { parent } : {}) });
-    childrenOf(e).forEach((c, i) => walk(statement, c, [...path, i], sized, e.kind === 'call' ? { fn: e.fn, index: i } : undefined));
+    exprChildren(e).forEach((c, i) => walk(statement, c, [...path, i], sized, e.kind === 'call' ? { fn: e.fn, index: i } : undefined));
   };
   roots.forEach((root, i) => walk(i, root, [], false));
   return out;
@@ -51,30 +35,10 @@ export function sitesOf(checked: CheckedBlock): Site[] {
 
 /** A copy of the program with the subexpression at (statement, path) replaced. */
 export function replaceSite(program: Program, statement: number, path: ExprPath, f: (e: Expr) => Expr): Program {
-  const edit = (e: Expr, depth: number): Expr => {
-    if (depth === path.length) return f(e);
-    const i = path[depth]!;
-    switch (e.kind) {
-      case 'number':
-      case 'name':
-        throw new Error('a path goes below a leaf');
-      case 'call': {
-        if (i < e.args.length) return { ...e, args: e.args.map((a, j) => (j === i ? edit(a, depth + 1) : a)) };
-        const k = i - e.args.length;
-        return { ...e, keywords: e.keywords.map((kw, j) => (j === k ? { ...kw, value: edit(kw.value, depth + 1) } : kw)) };
-      }
-      case 'binary':
-        return i === 0 ? { ...e, left: edit(e.left, depth + 1) } : { ...e, right: edit(e.right, depth + 1) };
-      case 'negate':
-        return { ...e, operand: edit(e.operand, depth + 1) };
-      default:
-        return assertNever(e);
-    }
-  };
   if (statement === program.body.length) {
-    return { ...program, ret: { ...program.ret, values: [edit(program.ret.values[0]!, 0)] } };
+    return { ...program, ret: { ...program.ret, values: [editAt(program.ret.values[0]!, path, f)] } };
   }
-  return { ...program, body: program.body.map((s, j) => (j === statement ? { ...s, value: edit(s.value, 0) } : s)) };
+  return { ...program, body: program.body.map((s, j) => (j === statement ? { ...s, value: editAt(s.value, path, f) } : s)) };
 }
 
 /** Activation names in scope before statement `index`, with their widths. */

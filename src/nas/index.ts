@@ -1,5 +1,5 @@
 // Public surface of the block dialect's plug-in of the search.
-export { childrenOf, replaceSite, scopeBefore, sitesOf, type ExprPath, type Site } from './block-edits.js';
+export { replaceSite, scopeBefore, sitesOf, type ExprPath, type Site } from './block-edits.js';
 export {
   mutateBlock,
   DEFAULT_BLOCK_MUTATION,
