@@ -166,7 +166,8 @@ function insertStatement(parent: CheckedBlock, rng: Rng, o: BlockMutationOptions
   if (value === undefined) return undefined;
   const body = [...parent.program.body];
   body.splice(index, 0, { kind: 'assign', target: target.name, value, pos: NO_POS });
-  return record('insert', { ...parent.program, body }, index, `inserted \`${target.name} = ${printExpr(value)}\``);
+  const program = { ...parent.program, body };
+  return { program, mutation: { kind: 'insert', line: lineOf(index), detail: `inserted \`${target.name} = ${printExpr(value)}\`` } };
 }
 
 function deleteStatement(parent: CheckedBlock, rng: Rng): Proposal | undefined {

@@ -53,7 +53,7 @@ export function redundantFraction(key: CandidateKey): number {
  * Statements whose value reaches the update or a carried slot, by backward liveness over the body
  * (the Lion search's dependency tracking). A slot nothing reads in the next step is not an output.
  */
-function liveStatementCount(program: Program, slots: readonly string[], carried: readonly boolean[]): number {
+export function liveStatementCount(program: Program, slots: readonly string[] = [], carried: readonly boolean[] = []): number {
   const live = new Set<string>(namesRead(program.ret.values[0]!));
   slots.forEach((slot, i) => {
     if (carried[i]) live.add(slot);

@@ -4,7 +4,8 @@
 export type MutationKind = 'insert' | 'delete' | 'modify-variable' | 'modify-constant' | 'random' | 'seed';
 
 export interface MutationRecord {
-  readonly kind: MutationKind;
+  /** One of MutationKind for optimizers; a block dialect names its own kinds (src/nas). */
+  readonly kind: MutationKind | (string & {});
   /**
    * 1-based line of the changed statement in the canonical printed program (the `def` line is 1):
    * the child's line for insert and modify, the parent's line for delete; absent for whole programs.

@@ -1,55 +1,5 @@
-// The engine's own process, forked by the supervisor: runs the search on a run directory and reports over IPC.
-// A native crash (a driver fault in a worker thread) ends this process only; the supervisor restarts it.
-import { isBackendChoice } from '../tasks/index.js';
-import { runEngine } from './engine.js';
-import { EvaluatorLost } from './evaluator.js';
-import { ENGINE_EXIT, type EngineMessage, type EngineRequest } from './engine-protocol.js';
-import { acquireRunLock } from './run-lock.js';
+// Entry of the engine process for optimizer searches (the supervisor's default).
+import { runEngineProcess } from './engine-process-main.js';
+import { OPTIMIZER_DIALECT } from './optimizer-dialect.js';
 
-const send = (message: EngineMessage) => {
-  if (process.connected) process.send?.(message);
-};
-
-async function main(): Promise<number> {
-  const request = JSON.parse(process.argv[2] ?? '{}') as EngineRequest;
-  if (!isBackendChoice(request.backend)) throw new Error(`unknown backend '${request.backend}'`);
-  const stop = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
-  // Without a supervisor there is nobody to report to: stop cleanly.
-  process.once('disconnect', () => stop.abort());
-  const release = await acquireRunLock(request.dir);
-  try {
-    const summary = await runEngine({
-      dir: request.dir,
-      workers: request.workers,
-      backend: request.backend,
-      ...(request.budget === undefined ? {} : { budget: request.budget }),
-      ...(request.batchTimeoutMs === undefined ? {} : { batchTimeoutMs: request.batchTimeoutMs }),
-      ...(request.queue === undefined ? {} : { queue: request.queue }),
-      ...(request.redisTimeoutMs === undefined ? {} : { redisTimeoutMs: request.redisTimeoutMs }),
-      signal: stop.signal,
-      destroyPool: false,
-      onProgress: (progress) => send({ type: 'progress', progress }),
-      onMessage: (text) => send({ type: 'message', text }),
-    });
-    const { state, ...rest } = summary;
-    send({ type: 'done', summary: { ...rest, evaluations: state.evaluations, budget: state.config.budget } });
-    return summary.stopped ? ENGINE_EXIT.stopped : ENGINE_EXIT.finished;
-  } finally {
-    release();
-  }
-}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-    // Worker threads and the IPC channel must not keep a finished engine alive.
-    setImmediate(() => process.exit(code));
-  },
-  (error: unknown) => {
-    send({ type: 'error', text: error instanceof Error ? error.message : String(error) });
-    // A lost queue is the user's situation, not a fault of the program: the message says it all.
-    if (!(error instanceof EvaluatorLost)) process.stderr.write(`symevo engine: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    setImmediate(() => process.exit(ENGINE_EXIT.error));
-  },
-);
+runEngineProcess({ optimizer: OPTIMIZER_DIALECT });

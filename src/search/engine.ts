@@ -5,17 +5,18 @@
 //     keep `workers` batches in flight (asked from the state, or re-dispatched after a stop)
 //     take the OLDEST batch's results → journal → tell → checkpoint → best/ → progress
 // Results are told in batch order, so a seed and a worker count fix the sequence of evaluations.
-import { parseOptimizer, printProgram, Rng } from '../dsl/index.js';
+import { Rng } from '../dsl/index.js';
 import type { BackendChoice } from '../tasks/index.js';
 import type { FunnelJob } from '../tasks/index.js';
 import { LRUCache } from 'lru-cache';
-import { candidateKey, type CandidateKey } from './candidate-key.js';
+import type { CandidateKey } from './candidate-key.js';
 import type { Candidate } from './candidate.js';
 import { DedupCache, type CacheStats } from './dedup-cache.js';
 import { ask, evolutionConfig, initEvolution, tell, type EvolutionState } from './evolution.js';
 import { isRepeatable, type FitnessResult } from './fitness.js';
 import { JournalWriter, entryFitness, journalEntry, type JournalEntry } from './journal.js';
-import { textMutator } from './mutate.js';
+import { dialectFor, dialectJobFields, type DialectTable, type SearchDialect } from './dialect.js';
+import { OPTIMIZER_DIALECT } from './optimizer-dialect.js';
 import { fitnessOf } from './outcome.js';
 import type { BatchReply, Evaluator } from './evaluator.js';
 import { openEvaluator } from './open-evaluator.js';
@@ -26,7 +27,6 @@ import type { SearchSpace } from './space-types.js';
 import { promotionThresholds, StageScores } from './thresholds.js';
 import { MetaValidation } from './meta-validation.js';
 import { collapseOutcomes, expandJob, withLrFactor } from './lr-factors.js';
-import { programSummary } from './program-summary.js';
 
 export interface EngineOptions {
   readonly dir: string;
@@ -49,6 +49,8 @@ export interface EngineOptions {
   readonly queue?: string;
   /** With a queue: Redis out of reach this long stops the run with an error. */
   readonly redisTimeoutMs?: number;
+  /** The languages this engine can search; the space names its own. Default: optimizers only. */
+  readonly dialects?: DialectTable;
 }
 
 export interface EngineProgress {
@@ -120,8 +122,9 @@ class Engine {
     readonly scores: StageScores,
     readonly meta: MetaValidation,
     private baseline: BaselineRecord | undefined,
+    readonly dialect: SearchDialect,
   ) {
-    this.#mutate = textMutator(space, undefined, (program, key) => this.#keys.set(program, key));
+    this.#mutate = dialect.mutator(space, (program, key) => this.#keys.set(program, key));
     this.#startEvaluations = state.evaluations;
   }
 
@@ -130,7 +133,8 @@ class Engine {
     const config = readConfig(dir);
     if (!config.ok) throw new Error(config.reason);
     const space = spaceFromRecord(config.value.space);
-    const seeds = space.seeds.map((s) => printProgram(s.checked.program));
+    const dialect = dialectFor(space, options.dialects ?? { optimizer: OPTIMIZER_DIALECT });
+    const seeds = space.seeds.map((s) => s.text);
     const recovered = recover(dir, () => initEvolution(evolutionConfig(space), seeds, Rng.fromSeed(config.value.seed)));
     if (!recovered.ok) throw new Error(recovered.reason);
     let state = recovered.value.state;
@@ -139,7 +143,7 @@ class Engine {
     const engine = new Engine(
       options, space, state, [...state.pending], readCrashes(dir), JournalWriter.open(dir),
       await openEvaluator({ ...options, timeoutMs: options.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS }),
-      scores, new MetaValidation(dir, space, options.backend), readBaseline(dir),
+      scores, new MetaValidation(dir, space, options.backend), readBaseline(dir), dialect,
     );
     for (const entry of recovered.value.journal.entries) engine.#remember(entry);
     return engine;
@@ -178,7 +182,7 @@ class Engine {
 
   /** Scores of the baseline program at every stage (every stage run): what `beatBaseline` compares with. */
   async #measureBaseline(stopped: Promise<'stopped'>): Promise<BaselineRecord | undefined> {
-    const program = printProgram(this.space.baseline.checked.program);
+    const program = this.space.baseline.text;
     this.options.onMessage?.(`measuring the baseline ${this.space.baseline.file} on ${this.space.funnel.length} stage(s)`);
     const job = this.#job([{ id: -1, text: program }], this.space.funnel.map(() => undefined));
     const reply = await Promise.race([this.#evaluate(job), stopped]);
@@ -250,7 +254,7 @@ class Engine {
       }
       let key;
       try {
-        key = this.#keys.get(c.program) ?? candidateKey(parseOptimizer(c.program, `candidate-${c.id}.dsl`));
+        key = this.#keys.get(c.program) ?? this.dialect.key(c.program, `candidate-${c.id}.dsl`);
       } catch (error) {
         known.set(c.id, { fitness: { status: 'invalid', reason: (error as Error).message }, cacheHit: false });
         fingerprints.set(c.id, '');
@@ -300,6 +304,7 @@ class Engine {
       lowerIsBetter: this.space.metric.lowerIsBetter,
       programs,
       backend: this.options.backend,
+      ...dialectJobFields(this.space),
     };
   }
 
@@ -370,7 +375,7 @@ class Engine {
       evaluations: done,
       budget: this.state.config.budget,
       ...(top !== undefined && top.fitness.status === 'ok'
-        ? { best: { id: top.id, stage: top.fitness.stageReached, score: top.fitness.score, summary: programSummary(top.program) } }
+        ? { best: { id: top.id, stage: top.fitness.stageReached, score: top.fitness.score, summary: this.dialect.summary(top.program) } }
         : {}),
       evaluationsPerMinute: perMinute,
       cache: this.#cache.stats(),

@@ -30,7 +30,7 @@ export {
   type MutateOutcome,
 } from './evolution.js';
 export { updateHallOfFame, type HallOfFameEntry } from './hall-of-fame.js';
-export { candidateKey, redundantFraction, type CandidateKey } from './candidate-key.js';
+export { candidateKey, liveStatementCount, redundantFraction, type CandidateKey } from './candidate-key.js';
 export { DedupCache, type CacheStats } from './dedup-cache.js';
 export { fromJson, toJson } from './json-values.js';
 export { writeFileAtomic } from './atomic-file.js';
@@ -88,3 +88,6 @@ export {
   BASELINE_FILE, CRASHES_FILE, INFLIGHT_FILE, META_FILE, readBaseline, readCrashes, readInflight, readMeta,
   type BaselineRecord, type MetaRecord,
 } from './run-files.js';
+export { dialectFor, dialectJobFields, type DialectTable, type SearchDialect } from './dialect.js';
+export { OPTIMIZER_DIALECT } from './optimizer-dialect.js';
+export { runEngineProcess } from './engine-process-main.js';

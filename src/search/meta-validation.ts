@@ -1,12 +1,12 @@
 // Meta-validation: every `every` evaluations the best programs are trained on a larger task, to see
 // whether search fitness still carries over (the Lion search's guard against meta-overfitting).
-import { printProgram } from '../dsl/index.js';
 import type { BackendChoice } from '../tasks/index.js';
 import type { EvolutionState } from './evolution.js';
 import { appendMeta, readMeta, type MetaRecord } from './run-files.js';
 import type { Evaluator } from './evaluator.js';
 import type { SearchSpace } from './space-types.js';
 import { scaleLearningRateText } from './lr-factors.js';
+import { dialectJobFields } from './dialect.js';
 
 export class MetaValidation {
   readonly #done: Set<number>;
@@ -29,12 +29,12 @@ export class MetaValidation {
     this.#done.add(mark);
     const top = state.best.slice(0, meta.top).filter((b) => b.fitness.status === 'ok');
     if (top.length === 0) return;
-    const baseline = printProgram(this.space.baseline.checked.program);
+    const baseline = this.space.baseline.text;
     // Each program at the lr factor it scored best at (as written to best/).
     const atFactor = (b: (typeof top)[number]) => (b.fitness.status === 'ok' && b.fitness.lrFactor !== undefined ? scaleLearningRateText(b.program, b.fitness.lrFactor) : b.program);
     const programs = [...top.map((b) => ({ id: b.id, text: atFactor(b) })), { id: -1, text: baseline }];
     const run = pool
-      .run({ stages: [{ task: meta.task, steps: meta.steps }], thresholds: [], metric: this.space.metric.name, lowerIsBetter: this.space.metric.lowerIsBetter, programs, backend: this.backend })
+      .run({ stages: [{ task: meta.task, steps: meta.steps }], thresholds: [], metric: this.space.metric.name, lowerIsBetter: this.space.metric.lowerIsBetter, programs, backend: this.backend, ...dialectJobFields(this.space) })
       .then((reply) => {
         if (!reply.ok) return;
         const records: MetaRecord[] = reply.outcomes.map((o) => {

@@ -5,7 +5,7 @@ import type { MetricName } from './space-types.js';
 
 function stageMetrics(s: StageOutcome): StageMetrics {
   const out: Record<string, number> = { seconds: s.seconds };
-  for (const key of ['trainLoss', 'valLoss', 'valAccuracy', 'divergedAt'] as const) {
+  for (const key of ['trainLoss', 'valLoss', 'valAccuracy', 'divergedAt', 'steps', 'flopsPerToken', 'blockParameters'] as const) {
     const v = s[key];
     if (v !== undefined) out[key] = v;
   }

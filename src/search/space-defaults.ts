@@ -21,8 +21,17 @@ export const LION_FUNCTIONS: readonly OpName[] = [
 export const SPACE_DEFAULTS = {
   // name: the file name without .json, since a space is known by its file.
   description: '',
-  // The only dialect with a search space so far.
-  dialect: 'optimizer',
+  // The Lion search's kind of space; "block" evolves Transformer blocks.
+  dialect: 'optimizer' as 'optimizer' | 'block',
+  block: {
+    // Primer's search trained every block with AdamW (Adafactor at scale); the seed optimizer of this package.
+    optimizer: 'dsl/optimizers/adamw.dsl',
+    // dense() widths, dconv taps and head counts a block mutation may choose: Primer's search's
+    // widths and taps that fit the charlm width, and heads that divide them (the block generator's defaults).
+    widths: [0.5, 1, 2, 4],
+    dconvTaps: [3, 7, 15, 31],
+    heads: [1, 2, 4],
+  },
   // AdamW's signature, as in the Lion search: a found program never needs more memory than AdamW.
   slots: ['m', 'v'],
   // The Lion search's function set.

@@ -125,6 +125,9 @@ const stage = object({
   context: positiveInt().optional(),
   act: oneOf(FEED_FORWARD_ACTIVATIONS as ['relu', 'sqrelu']).optional(),
   dconv: z.boolean(expecting('true or false')).optional(),
+  // Block spaces: "flops" trains each candidate for the steps that spend the baseline block's FLOPs
+  // in `steps` steps, so a costlier block gets fewer steps (Primer's equal-compute fitness).
+  compute: oneOf(['steps', 'flops']).optional(),
   promote: promote.optional(),
 }).superRefine(transformerStage);
 
@@ -229,7 +232,13 @@ const metric = object({
 export const spaceSchema = object({
   name: nonEmpty().optional(),
   description: z.string(expecting('a string')).default(D.description),
-  dialect: z.literal('optimizer', expecting('"optimizer" (the only dialect with a search space so far)')).default(D.dialect),
+  dialect: oneOf(['optimizer', 'block']).default(D.dialect),
+  block: object({
+    optimizer: nonEmpty().default(D.block.optimizer),
+    widths: list(positive(), 'a list of positive numbers').min(1, expecting('at least one width multiple')).default([...D.block.widths]),
+    dconvTaps: list(positiveInt(), 'a list of positive integers').min(1, expecting('at least one tap count')).default([...D.block.dconvTaps]),
+    heads: list(positiveInt(), 'a list of positive integers').min(1, expecting('at least one head count')).default([...D.block.heads]),
+  }).optional(),
   signature: object({ slots: list(slotName, 'a list of names').superRefine(unique('slot')).default([...D.slots]) }).prefault({}),
   functions: list(functionName, 'a list of function names')
     .min(1, expecting('at least one function'))
@@ -253,7 +262,26 @@ export const spaceSchema = object({
       }),
     )
     .default([...D.lrFactors]),
-});
+}).superRefine(dialectFields);
+
+/** Fields that belong to one dialect only. */
+function dialectFields(s: { dialect: string; block?: unknown; lrFactors: readonly number[]; mutation: { mode: string }; funnel: readonly { compute?: string; task: string; act?: string; dconv?: boolean }[] }, ctx: z.core.$RefinementCtx<unknown>): void {
+  if (s.dialect === 'optimizer') {
+    if (s.block !== undefined) ctx.addIssue({ code: 'custom', path: ['block'], message: 'block settings need "dialect": "block"' });
+    s.funnel.forEach((stage, i) => {
+      if (stage.compute !== undefined) ctx.addIssue({ code: 'custom', path: ['funnel', i, 'compute'], message: 'equal compute is for block spaces ("dialect": "block")' });
+    });
+    return;
+  }
+  if (s.lrFactors.length !== 1 || s.lrFactors[0] !== 1) ctx.addIssue({ code: 'custom', path: ['lrFactors'], message: 'learning-rate factors scale an evolved optimizer; a block space trains with a fixed one' });
+  if (s.mutation.mode !== 'evolve') ctx.addIssue({ code: 'custom', path: ['mutation', 'mode'], message: `a block space evolves its blocks; "${s.mutation.mode}" is an optimizer mode` });
+  s.funnel.forEach((stage, i) => {
+    if (stage.task !== 'charlm') ctx.addIssue({ code: 'custom', path: ['funnel', i, 'task'], message: `blocks train on the charlm task, not ${show(stage.task)}` });
+    for (const field of ['act', 'dconv'] as const) {
+      if (stage[field] !== undefined) ctx.addIssue({ code: 'custom', path: ['funnel', i, field], message: `${field} sets the built-in block; in a block space the evolved block says its own` });
+    }
+  });
+}
 
 export type SpaceFields = z.output<typeof spaceSchema>;
 

@@ -9,13 +9,21 @@ import {
   ErrorSink,
   ROLE_PARAMS,
   assertNever,
+  parseBlock,
   parseOptimizer,
+  printProgram,
   type CheckedOptimizer,
   type Expr,
   type OpName,
 } from '../dsl/index.js';
 import type { IssuePath, SpaceIssue } from './space-schema.js';
-import type { SeedProgram } from './space-types.js';
+import type { DialectName, SeedProgram } from './space-types.js';
+
+/** How a space's programs are read: its dialect, and for blocks the model widths they must work at. */
+export interface ProgramReading {
+  readonly dialect: DialectName;
+  readonly widths?: readonly (number | undefined)[];
+}
 
 /** The symevo package (src/search or dist/search is two levels down), whose dsl/ ships the seeds. */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -50,22 +58,32 @@ function readProgram(entry: string, spaceFile: string, path: IssuePath): Loaded<
   return { ok: false, issues: [{ path, message: `no such file ${JSON.stringify(entry)}${where}` }] };
 }
 
-function parse(file: string, source: string, path: IssuePath): Loaded<CheckedOptimizer> {
+function attempt<T>(path: IssuePath, read: () => T): Loaded<T> {
   try {
-    return { ok: true, value: parseOptimizer(source, file) };
+    return { ok: true, value: read() };
   } catch (err) {
     if (err instanceof DslError) return { ok: false, issues: [{ path, message: err.detail, dsl: err }] };
     throw err;
   }
 }
 
-/** Loads and checks a program; the baseline needs nothing more. */
-export function loadProgram(entry: string, spaceFile: string, path: IssuePath): Loaded<SeedProgram> {
+/** Reads a file named in a space, without parsing it (the fixed optimizer of a block space). */
+export function loadSource(entry: string, spaceFile: string, path: IssuePath): Loaded<{ file: string; source: string }> {
+  return readProgram(entry, spaceFile, path);
+}
+
+/** Loads and checks a program in the space's dialect (a block at every model width given); the baseline needs nothing more. */
+export function loadProgram(entry: string, spaceFile: string, path: IssuePath, reading: ProgramReading = { dialect: 'optimizer' }): Loaded<SeedProgram> {
   const read = readProgram(entry, spaceFile, path);
   if (!read.ok) return read;
-  const checked = parse(read.value.file, read.value.source, path);
+  const { file, source } = read.value;
+  const checked = attempt(path, () => {
+    if (reading.dialect === 'optimizer') return parseOptimizer(source, file).program;
+    const widths = [...new Set(reading.widths ?? [undefined])];
+    return widths.map((width) => parseBlock(source, file, width === undefined ? {} : { width }).program)[0]!;
+  });
   if (!checked.ok) return checked;
-  return { ok: true, value: { ...read.value, checked: checked.value } };
+  return { ok: true, value: { file, source, text: printProgram(checked.value) } };
 }
 
 /** Loads a seed: a program whose state slots are among the space's and which calls only its functions. */
@@ -77,7 +95,8 @@ export function loadSeed(
 ): Loaded<SeedProgram> {
   const loaded = loadProgram(entry, spaceFile, path);
   if (!loaded.ok) return loaded;
-  const { file, source, checked } = loaded.value;
+  const { file, source } = loaded.value;
+  const checked: CheckedOptimizer = parseOptimizer(source, file);
   const sink = new ErrorSink(file, source);
   const issues: SpaceIssue[] = [];
   const report = (error: DslError) => issues.push({ path, message: error.detail, dsl: error });

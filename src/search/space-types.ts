@@ -1,5 +1,5 @@
 // The loaded form of a search-space file: plain data that mutation, evolution and the funnel read.
-import type { CheckedOptimizer, OpName } from '../dsl/index.js';
+import type { OpName } from '../dsl/index.js';
 
 export interface ConstantSettings {
   /** New constants are drawn from N(mean, std). */
@@ -62,6 +62,11 @@ export interface FunnelStage {
   readonly context?: number;
   readonly act?: 'relu' | 'sqrelu';
   readonly dconv?: boolean;
+  /**
+   * Block spaces: 'flops' gives each candidate the steps that spend what the baseline block spends
+   * in `steps` steps (fewer for a costlier block); 'steps' (or absent) trains every block `steps` steps.
+   */
+  readonly compute?: 'steps' | 'flops';
   /** How a candidate moves on to the next stage; absent on the last stage. */
   readonly promote?: Promotion;
 }
@@ -69,7 +74,18 @@ export interface FunnelStage {
 export interface SeedProgram {
   readonly file: string;
   readonly source: string;
-  readonly checked: CheckedOptimizer;
+  /** Canonical text (the printer's), as the search keeps programs. */
+  readonly text: string;
+}
+
+export type DialectName = 'optimizer' | 'block';
+
+/** What a block space adds: the fixed optimizer blocks train with, and the choices its mutations draw from. */
+export interface BlockSpaceSettings {
+  readonly optimizer: { readonly file: string; readonly source: string };
+  readonly widths: readonly number[];
+  readonly dconvTaps: readonly number[];
+  readonly heads: readonly number[];
 }
 
 export type MetricName = 'valLoss' | 'valAccuracy' | 'trainLoss';
@@ -79,7 +95,10 @@ export interface SearchSpace {
   readonly file: string;
   readonly name: string;
   readonly description: string;
-  readonly dialect: 'optimizer';
+  readonly dialect: DialectName;
+  /** Present exactly when `dialect` is 'block'. */
+  readonly block?: BlockSpaceSettings;
+  /** Optimizer spaces: the state slots and functions; empty and unused in a block space. */
   readonly slots: readonly string[];
   readonly functions: readonly OpName[];
   readonly constants: ConstantSettings;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { readJson } from './space-json.js';
 import { formatPath, spaceIssues, spaceSchema, stripComments, type SpaceIssue } from './space-schema.js';
-import { loadProgram, loadSeed } from './space-seeds.js';
+import { loadProgram, loadSeed, loadSource, type ProgramReading } from './space-seeds.js';
 import type { SearchSpace, SeedProgram } from './space-types.js';
 
 export type * from './space-types.js';
@@ -56,23 +56,30 @@ export function parseSpace(text: string, file: string): SearchSpace {
   const parsed = spaceSchema.safeParse(stripComments(json.value, issues));
   if (!parsed.success) issues.push(...spaceIssues(parsed.error));
   if (!parsed.success || issues.length > 0) throw new SpaceError(file, issues);
-  const { signature, seeds: seedPaths, baseline: baselinePath, name, ...fields } = parsed.data;
+  const { signature, seeds: seedPaths, baseline: baselinePath, name, block: blockFields, ...fields } = parsed.data;
   const space = { slots: signature.slots, functions: fields.functions };
+  const blocks = fields.dialect === 'block';
+  // A block must work at every model width the funnel trains it at.
+  const reading: ProgramReading = blocks ? { dialect: 'block', widths: fields.funnel.map((s) => s.width) } : { dialect: 'optimizer' };
 
   const seeds: SeedProgram[] = [];
   seedPaths.forEach((entry, i) => {
-    const seed = loadSeed(entry, file, ['seeds', i], space);
+    const seed = blocks ? loadProgram(entry, file, ['seeds', i], reading) : loadSeed(entry, file, ['seeds', i], space);
     if (seed.ok) seeds.push(seed.value);
     else issues.push(...seed.issues);
   });
-  const baseline = baselinePath === undefined ? undefined : loadProgram(baselinePath, file, ['baseline']);
+  const baseline = baselinePath === undefined ? undefined : loadProgram(baselinePath, file, ['baseline'], reading);
   if (baseline && !baseline.ok) issues.push(...baseline.issues);
+  const settings = blocks ? (blockFields ?? spaceSchema.shape.block.unwrap().parse({})) : undefined;
+  const optimizer = settings === undefined ? undefined : loadSource(settings.optimizer, file, ['block', 'optimizer']);
+  if (optimizer && !optimizer.ok) issues.push(...optimizer.issues);
   if (issues.length > 0) throw new SpaceError(file, issues);
   return {
     file,
     name: name ?? basename(file).replace(/\.json$/i, ''),
     ...fields,
-    slots: signature.slots,
+    ...(blocks ? { slots: [], functions: [] } : { slots: signature.slots }),
+    ...(settings !== undefined && optimizer?.ok ? { block: { ...settings, optimizer: optimizer.value } } : {}),
     seeds,
     baseline: baseline?.ok ? baseline.value : seeds[0]!,
   };

@@ -7,6 +7,7 @@ import { readCrashes, readInflight, writeCrashes } from './run-files.js';
 import { DawnLogFilter, gpuChildEnvironment } from '../tasks/index.js';
 import { ENGINE_EXIT, type EngineMessage, type EngineRequest } from './engine-protocol.js';
 
+/** The engine process for optimizer spaces; src/nas has the one that searches every dialect. */
 export const ENGINE_ENTRY = fileURLToPath(new URL('../../dist/search/engine-process.js', import.meta.url));
 
 export interface SuperviseOptions extends EngineRequest {
@@ -17,6 +18,8 @@ export interface SuperviseOptions extends EngineRequest {
   readonly env?: NodeJS.ProcessEnv;
   /** Pass Dawn's own diagnostics through to stderr; by default they are dropped. */
   readonly verbose?: boolean;
+  /** The engine process's script; default ENGINE_ENTRY. */
+  readonly entry?: string;
 }
 
 export interface SuperviseResult {
@@ -26,7 +29,7 @@ export interface SuperviseResult {
 }
 
 export async function superviseSearch(options: SuperviseOptions): Promise<SuperviseResult> {
-  const { onMessage, maxRestarts = 5, env, verbose = false, ...request } = options;
+  const { onMessage, maxRestarts = 5, env, verbose = false, entry = ENGINE_ENTRY, ...request } = options;
   let restarts = 0;
   let fruitless = 0;
   let stopping = false;
@@ -42,7 +45,7 @@ export async function superviseSearch(options: SuperviseOptions): Promise<Superv
   try {
     for (;;) {
       const before = readJournal(request.dir).entries.length;
-      child = fork(ENGINE_ENTRY, [JSON.stringify(request)], { stdio: ['ignore', 'inherit', verbose ? 'inherit' : 'pipe', 'ipc'], env: gpuChildEnvironment({ ...process.env, ...env }) });
+      child = fork(entry, [JSON.stringify(request)], { stdio: ['ignore', 'inherit', verbose ? 'inherit' : 'pipe', 'ipc'], env: gpuChildEnvironment({ ...process.env, ...env }) });
       child.stderr?.pipe(new DawnLogFilter()).pipe(process.stderr, { end: false });
       let finished: boolean | undefined;
       child.on('message', (m) => {

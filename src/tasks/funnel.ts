@@ -1,7 +1,8 @@
 // The funnel: candidates trained on the cheapest stage first, and on costlier stages only while they beat a threshold there.
-import { parseOptimizer, type CheckedOptimizer } from '../dsl/index.js';
+import { parseBlock, parseOptimizer, type CheckedBlock, type CheckedOptimizer } from '../dsl/index.js';
 import type { BackendChoice } from '../gpu/index.js';
-import { evaluatePrograms, type CandidateEvaluation } from './evaluate.js';
+import { evaluatePrograms, resolveSettings, type CandidateEvaluation } from './evaluate.js';
+import { evaluateBlocks, type BlockEvaluation } from './evaluate-blocks.js';
 import { evaluateTasks, type TaskAggregate } from './multi-task.js';
 import type { SettingsOverrides } from './registry.js';
 import type { FeedForwardActivation } from './transformer.js';
@@ -24,6 +25,8 @@ export interface StageSpec {
   readonly context?: number;
   readonly act?: FeedForwardActivation;
   readonly dconv?: boolean;
+  /** Blocks: 'flops' trains each block the steps that cost the reference block `steps` steps. */
+  readonly compute?: 'steps' | 'flops';
 }
 
 export interface FunnelJob {
@@ -41,6 +44,11 @@ export interface FunnelJob {
    */
   readonly programs: readonly { readonly id: number; readonly text: string; readonly group?: number }[];
   readonly backend?: BackendChoice;
+  /**
+   * The programs are Transformer blocks (absent: optimizers), trained on charlm with `optimizer`;
+   * `reference` is the block whose cost fixes the steps of an equal-compute stage.
+   */
+  readonly blocks?: { readonly optimizer: string; readonly reference: string };
 }
 
 export interface StageOutcome {
@@ -55,6 +63,11 @@ export interface StageOutcome {
   readonly seconds: number;
   /** Where the stage trained: `cpu (why)` or `webgpu (adapter)`. */
   readonly device?: string;
+  /** Blocks: the steps this one trained (fewer than the stage's for a costlier block at equal compute). */
+  readonly steps?: number;
+  /** Blocks: forward FLOPs per token of the model, and parameters of one block. */
+  readonly flopsPerToken?: number;
+  readonly blockParameters?: number;
 }
 
 /** Every stage a candidate was trained on; the search turns them into a fitness (src/search/outcome.ts). */
@@ -68,6 +81,7 @@ export interface FunnelOutcome {
 
 /** Runs the job's programs through the funnel, batching all candidates alive at each stage. */
 export async function runFunnel(job: FunnelJob): Promise<FunnelOutcome[]> {
+  if (job.blocks !== undefined) return runBlockFunnel(job, job.blocks);
   const outcomes = new Map<number, { stages: StageOutcome[]; reason?: string }>();
   let alive: { id: number; checked: CheckedOptimizer; group?: number }[] = [];
   for (const p of job.programs) {
@@ -131,4 +145,53 @@ function promoted(job: FunnelJob, stage: number, outcome: StageOutcome): boolean
   const threshold = job.thresholds[stage];
   if (threshold === undefined) return true;
   return job.lowerIsBetter ? score < threshold : score > threshold;
+}
+
+/** The funnel over Transformer blocks: each stage trains every living block on charlm, one after another. */
+async function runBlockFunnel(job: FunnelJob, blocks: NonNullable<FunnelJob['blocks']>): Promise<FunnelOutcome[]> {
+  const optimizer = parseOptimizer(blocks.optimizer, 'optimizer.dsl');
+  const outcomes = new Map<number, { stages: StageOutcome[]; reason?: string }>();
+  for (const p of job.programs) outcomes.set(p.id, { stages: [] });
+  let alive = job.programs.map((p) => ({ id: p.id, text: p.text }));
+  for (let stage = 0; stage < job.stages.length && alive.length > 0; stage++) {
+    const spec = job.stages[stage]!;
+    const overrides = stageOverrides(spec);
+    const width = resolveSettings('charlm', overrides).transformer!.width;
+    // A block is checked at each stage's model width: a width multiple that fits one may not fit another.
+    const readable: { id: number; text: string; checked: CheckedBlock }[] = [];
+    for (const a of alive) {
+      try {
+        readable.push({ ...a, checked: parseBlock(a.text, `candidate-${a.id}.dsl`, { width }) });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (stage === 0) outcomes.get(a.id)!.reason = reason;
+        else outcomes.get(a.id)!.stages.push({ stage, status: 'invalid', reason, seconds: 0 });
+      }
+    }
+    const report = await evaluateBlocks({
+      blocks: readable.map((r) => ({ checked: r.checked, label: `candidate-${r.id}` })),
+      optimizer,
+      overrides,
+      ...(job.backend === undefined ? {} : { backend: job.backend }),
+      ...(spec.compute === 'flops' ? { equalComputeTo: parseBlock(blocks.reference, 'reference.dsl', { width }) } : {}),
+    });
+    const next: typeof alive = [];
+    readable.forEach((candidate, i) => {
+      const outcome = { ...blockStageOutcome(stage, report.results[i]!), device: `${report.backend} (${report.device})` };
+      outcomes.get(candidate.id)!.stages.push(outcome);
+      if (stage + 1 < job.stages.length && promoted(job, stage, outcome)) next.push(candidate);
+    });
+    alive = next;
+  }
+  return job.programs.map(({ id }) => {
+    const { stages, reason } = outcomes.get(id)!;
+    return { id, stages, ...(reason === undefined ? {} : { reason }) };
+  });
+}
+
+function blockStageOutcome(stage: number, result: BlockEvaluation): StageOutcome {
+  const cost = { flopsPerToken: result.flopsPerToken, blockParameters: result.blockParameters };
+  if (result.status === 'invalid') return { stage, status: 'invalid', reason: result.reason, seconds: 0, ...cost };
+  const { trainLoss, valLoss, valAccuracy, divergedAt, seconds, steps } = result;
+  return { stage, status: result.status, trainLoss, valLoss, valAccuracy, ...(divergedAt === undefined ? {} : { divergedAt }), seconds, steps, ...cost };
 }

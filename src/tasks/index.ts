@@ -22,5 +22,6 @@ export { CHARLM, CHARLM_SIZE, charLmInitialParameters, charLmModel, type CharLmM
 export { charLmReplicaLimit, charLmStepFlops, trainCharLm, type CharLmMetrics, type CharLmRun } from './charlm-train.js';
 export { mobyDickCorpus, MOBY_DICK, type TextCorpus } from './data/moby-dick.js';
 export { namedLayout, layoutViews, type TensorShape } from './layout.js';
+export { blockModelCost, equalComputeSteps, evaluateBlocks, type BlockEvaluation, type BlockEvaluationReport, type BlockEvaluationRequest } from './evaluate-blocks.js';
 export { runFunnel, type FunnelJob, type FunnelOutcome, type FunnelMetric, type StageOutcome, type StageSpec } from './funnel.js';
 export { DawnLogFilter, gpuChildEnvironment, isBackendChoice, prepareGpuEnvironment, type BackendChoice } from '../gpu/index.js';

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseOptimizer } from '../../src/dsl/index.js';
 import { LION_FUNCTIONS, SPACE_DEFAULTS, SpaceError, loadSpace, parseSpace, validateTasks } from '../../src/search/space.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'symevo-space-'));
@@ -46,7 +47,7 @@ describe('the shipped spaces', () => {
     expect(s.functions).toEqual(LION_FUNCTIONS);
     expect(s.seeds.map((p) => p.file)).toEqual([ADAMW]);
     expect(s.baseline.file).toBe(ADAMW);
-    expect(s.seeds[0]!.checked.signature.slots).toEqual(['m', 'v']);
+    expect(parseOptimizer(s.seeds[0]!.text, 'seed.dsl').signature.slots).toEqual(['m', 'v']);
     expect(s.funnel.map((f) => [f.task, f.steps, f.promote?.kind])).toEqual([
       ['mlp-teacher', 100, 'beatBaseline'],
       ['mlp-teacher', 1000, 'beatBaseline'],
@@ -125,7 +126,7 @@ describe('errors name the file and the field', () => {
     [{ mutation: { mode: 'greedy' } }, 'mutation.mode: expected one of "evolve", "constants-only", "random", got "greedy"'],
     [{ mutation: { weights: { insert: 0, delete: 0, modify: 0 } } }, 'mutation.weights: expected at least one positive weight'],
     [{ metric: { name: 'valAccuracy', lowerIsBetter: true } }, 'metric.lowerIsBetter: valAccuracy is higher-is-better; expected false or no field'],
-    [{ dialect: 'block' }, 'dialect: expected "optimizer" (the only dialect with a search space so far), got "block"'],
+    [{ dialect: 'blocks' }, 'dialect: expected one of "optimizer", "block", got "blocks"'],
     [{ evolution: { $comment: 3 } }, 'evolution.$comment: expected a string (a comment), got 3'],
     [{ metaValidation: { task: 'a', steps: 1, every: 1 } }, 'metaValidation.top: missing; expected a positive integer'],
   ])('%j', (extra, expected) => {
@@ -139,7 +140,7 @@ describe('errors name the file and the field', () => {
     expect(lines).toHaveLength(2);
     expect(lines).toContain(`${file}: maxStatements: expected a positive integer, got 0`);
     expect(lines).toContain(
-      `${file}: extra: unknown field; known fields: name, description, dialect, signature, functions, constants, ` +
+      `${file}: extra: unknown field; known fields: name, description, dialect, block, signature, functions, constants, ` +
         'maxStatements, seeds, baseline, funnel, metaValidation, mutation, evolution, metric, lrFactors',
     );
   });
@@ -192,7 +193,7 @@ describe('seed programs', () => {
 
   it('accepts a seed with fewer slots than the space', () => {
     const seed = write('sgd-seed.dsl', 'def train(w, g, lr):\n    return g * lr\n');
-    expect(loadSpace(space({ seeds: [seed] })).seeds[0]!.checked.signature.slots).toEqual([]);
+    expect(parseOptimizer(loadSpace(space({ seeds: [seed] })).seeds[0]!.text, 'seed.dsl').signature.slots).toEqual([]);
   });
 
   it('reports a missing seed and a baseline that does not parse', () => {

@@ -6,6 +6,7 @@ import {
   BEST_DIR, JOURNAL_FILE, SpaceError, createRun, loadSpace, parseRedisUrl, readConfig, spaceRecord, superviseSearch, validateTasks,
   type EngineMessage, type SearchSpace,
 } from '../../search/index.js';
+import { SEARCH_ENGINE_ENTRY } from '../../nas/index.js';
 import { TASK_NAMES } from '../../tasks/index.js';
 import { UsageError } from '../exit.js';
 import { nonNegativeInteger, positiveInteger, positiveSeconds } from '../options.js';
@@ -93,6 +94,7 @@ async function supervise(dir: string, options: RunOptions & { workers: number })
   let done: Extract<EngineMessage, { type: 'done' }>['summary'] | undefined;
   const result = await superviseSearch({
     dir,
+    entry: SEARCH_ENGINE_ENTRY,
     workers: options.workers,
     backend: options.backend ?? 'auto',
     verbose: options.verbose === true,

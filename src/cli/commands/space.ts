@@ -35,8 +35,10 @@ function summary(s: SearchSpace) {
   return {
     file: s.file,
     name: s.name,
-    slots: s.slots,
-    functions: s.functions.length,
+    dialect: s.dialect,
+    ...(s.block === undefined
+      ? { slots: s.slots, functions: s.functions.length }
+      : { block: { optimizer: s.block.optimizer.file, widths: s.block.widths, dconvTaps: s.block.dconvTaps, heads: s.block.heads } }),
     seeds: s.seeds.map((p) => p.file),
     baseline: s.baseline.file,
     funnel: s.funnel.map((f) => ({ ...f })),
@@ -48,13 +50,25 @@ function summary(s: SearchSpace) {
 
 function printSummary(s: SearchSpace): void {
   const { mutation: m, evolution: e } = s;
-  const stages = s.funnel.map((f, i) => `    ${i + 1}. ${f.task}, ${f.steps} steps${PROMOTE_TEXT(f)}`);
+  const sizes = (f: SearchSpace['funnel'][number]) =>
+    [f.width && `width ${f.width}`, f.layers && `${f.layers} layer${f.layers === 1 ? '' : 's'}`, f.context && `context ${f.context}`, f.batch && `batch ${f.batch}`].filter(Boolean).join(', ');
+  const stages = s.funnel.map((f, i) => {
+    const size = sizes(f);
+    const steps = f.compute === 'flops' ? `the FLOPs of ${f.steps} baseline steps` : `${f.steps} steps`;
+    return `    ${i + 1}. ${f.task}${size === '' ? '' : ` (${size})`}, ${steps}${PROMOTE_TEXT(f)}`;
+  });
+  const language =
+    s.block === undefined
+      ? [`  slots:      ${s.slots.length > 0 ? s.slots.join(', ') : 'none'}`, `  functions:  ${s.functions.length}`]
+      : [
+          `  dialect:    block, trained with ${s.block.optimizer.file}`,
+          `  choices:    dense widths ${s.block.widths.join(', ')}; dconv taps ${s.block.dconvTaps.join(', ')}; heads ${s.block.heads.join(', ')}`,
+        ];
   process.stdout.write(
     [
       `${s.file}: ok`,
       `  name:       ${s.name}`,
-      `  slots:      ${s.slots.length > 0 ? s.slots.join(', ') : 'none'}`,
-      `  functions:  ${s.functions.length}`,
+      ...language,
       `  seeds:      ${s.seeds.map((p) => p.file).join(', ')}`,
       `  baseline:   ${s.baseline.file}`,
       `  funnel:     ${s.funnel.length} stage${s.funnel.length === 1 ? '' : 's'}`,

@@ -1,0 +1,76 @@
+// The block dialect as the engine sees it: keys from the block fingerprint and simplifier, mutation
+// from block-mutate.ts with the choices the space allows, at the model width of its first stage.
+import { LRUCache } from 'lru-cache';
+import {
+  blockFingerprint, DslError, parseBlock, printExpr, printProgram, simplifyBlock, type CheckedBlock,
+} from '../dsl/index.js';
+import { CHARLM_SIZE } from '../tasks/index.js';
+import { liveStatementCount, type CandidateKey, type MutateFn, type SearchDialect, type SearchSpace } from '../search/index.js';
+import { DEFAULT_BLOCK_MUTATION, mutateBlock, type BlockMutationOptions } from './block-mutate.js';
+
+function blockKey(checked: CheckedBlock): CandidateKey {
+  const simplified = simplifyBlock(checked);
+  return {
+    // Of the block as written: mutateBlock compares the same fingerprint, and it is behavioural,
+    // so a block and its simplification share it.
+    fingerprint: blockFingerprint(checked),
+    simplifiedText: printProgram(simplified.checked.program),
+    statements: checked.program.body.length,
+    liveStatements: liveStatementCount(checked.program),
+  };
+}
+
+/** Mutation settings of a block space: its weights, limits and choices, children checked at its first stage's width. */
+export function blockMutationOptions(space: SearchSpace): BlockMutationOptions {
+  const block = space.block;
+  return {
+    weights: space.mutation.weights,
+    widths: block?.widths ?? DEFAULT_BLOCK_MUTATION.widths,
+    dconvTaps: block?.dconvTaps ?? DEFAULT_BLOCK_MUTATION.dconvTaps,
+    heads: block?.heads ?? DEFAULT_BLOCK_MUTATION.heads,
+    maxStatements: space.maxStatements,
+    maxRetries: space.mutation.maxRetries,
+    check: { width: space.funnel[0]?.width ?? CHARLM_SIZE.width },
+  };
+}
+
+function blockMutator(space: SearchSpace, onChild?: (program: string, key: CandidateKey) => void): MutateFn {
+  const options = blockMutationOptions(space);
+  const parents = new LRUCache<string, { checked: CheckedBlock; fingerprint: string }>({ max: 4096 });
+  return (parentText, rng) => {
+    let parent = parents.get(parentText);
+    if (parent === undefined) {
+      let checked: CheckedBlock;
+      try {
+        checked = parseBlock(parentText, '<parent>', options.check);
+      } catch (error) {
+        if (error instanceof DslError) return { ok: false, reason: `the parent does not check: ${error.message}` };
+        throw error;
+      }
+      parent = { checked, fingerprint: blockFingerprint(checked) };
+      parents.set(parentText, parent);
+    }
+    const result = mutateBlock(parent.checked, rng, options, parent.fingerprint);
+    if (!result.ok) return result;
+    const program = printProgram(result.child.program);
+    onChild?.(program, blockKey(result.child));
+    return { ok: true, program, mutation: result.mutation };
+  };
+}
+
+/** The simplified block on one line: its statements and return, separated by `;`. */
+function blockSummary(text: string): string {
+  try {
+    const { program } = simplifyBlock(parseBlock(text, '<best>')).checked;
+    return [...program.body.map((s) => `${s.target} = ${printExpr(s.value)}`), `return ${program.ret.values.map(printExpr).join(', ')}`].join('; ');
+  } catch {
+    return (text.split('\n')[1] ?? text).trim();
+  }
+}
+
+export const BLOCK_DIALECT: SearchDialect = {
+  name: 'block',
+  key: (text, file) => blockKey(parseBlock(text, file)),
+  mutator: blockMutator,
+  summary: blockSummary,
+};
