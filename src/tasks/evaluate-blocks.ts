@@ -27,6 +27,8 @@ export interface BlockEvaluationRequest {
   /** Train each block for the steps that cost this block `steps` steps (equal compute). */
   readonly equalComputeTo?: CheckedBlock;
   readonly onStep?: (block: number, step: number, steps: number) => void;
+  /** Also measure each block's loss on step 1's batch before any update. */
+  readonly firstLoss?: boolean;
 }
 
 export type BlockEvaluation = BlockCostFacts &
@@ -93,7 +95,7 @@ export async function evaluateBlocks(request: BlockEvaluationRequest): Promise<B
     const blockSettings = { ...settings, steps };
     const t0 = performance.now();
     const common = {
-      corpus, settings: blockSettings, replicas: 1, slots: slotCount([request.optimizer]), block: lowered,
+      corpus, settings: blockSettings, replicas: 1, slots: slotCount([request.optimizer]), block: lowered, firstLoss: request.firstLoss === true,
       ...(request.onStep === undefined ? {} : { onStep: (step: number) => request.onStep!(index, step, steps) }),
     };
     let m: CharLmMetrics;
