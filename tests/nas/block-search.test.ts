@@ -68,6 +68,17 @@ describe('a block search', () => {
     expect(differs).toBeGreaterThan(0);
   });
 
+  it('resumes a stopped block run where it stopped', () => {
+    const resumed = join(root, 'resumed');
+    expect(symevo(['search', '--space', SPACE, '--out', resumed, '--backend', 'cpu', '--workers', '1', '--seed', '3', '--budget', '5']).code).toBe(0);
+    expect(journal(resumed)).toHaveLength(5);
+    const r = symevo(['resume', resumed, '--backend', 'cpu', '--workers', '1', '--budget', '11']);
+    expect(r.code).toBe(0);
+    const lines = journal(resumed);
+    expect(lines.map((l) => l.id)).toEqual(Array.from({ length: 11 }, (_, i) => i));
+    for (const l of lines.slice(5)) expect(() => parseBlock(l.program, 'resumed.dsl', { width: 16 })).not.toThrow();
+  }, 120_000);
+
   it('is reproduced by the same seed', () => {
     const again = join(root, 'again');
     expect(symevo(['search', '--space', SPACE, '--out', again, '--backend', 'cpu', '--workers', '1', '--seed', '3']).code).toBe(0);
