@@ -1,42 +1,29 @@
-// Facts about one program text of a run, computed once per distinct text: its simplified form,
-// statement counts before and after simplification, and how many statements are redundant.
-import { DslError, parseOptimizer, printProgram, simplifyOptimizer, type CheckedOptimizer } from '../dsl/index.js';
-import { candidateKey } from '../search/index.js';
+// Facts about one program text of a run, computed once per distinct text and dialect: its simplified
+// form, statement counts before and after simplification, how many statements are redundant, and
+// (on first use) its relation to the dialect's known programs and its classifier verdict.
+import { DslError } from '../dsl/index.js';
+import type { DialectName } from '../search/index.js';
+import { REPORT_DIALECTS, type ProgramFacts } from './dialects.js';
 
-export interface ProgramFacts {
-  readonly checked: CheckedOptimizer;
-  readonly simplified: string;
-  /** Statements as written and after simplification (dead code removed, constants folded, inlined). */
-  readonly statements: { readonly before: number; readonly after: number };
-  /** Statements nothing returned depends on: the numerator of the redundant-statement fraction. */
-  readonly redundant: number;
-}
+export type { ProgramFacts } from './dialects.js';
 
 const cache = new Map<string, ProgramFacts | string>();
 
-/** The facts of a program's canonical text, or why it does not parse. */
-export function programFacts(text: string): ProgramFacts | string {
-  const cached = cache.get(text);
+/** The facts of a program's canonical text in its run's dialect, or why it does not parse. */
+export function programFacts(text: string, dialect: DialectName = 'optimizer'): ProgramFacts | string {
+  const key = `${dialect}\u0000${text}`;
+  const cached = cache.get(key);
   if (cached !== undefined) return cached;
-  const facts = computeFacts(text);
-  cache.set(text, facts);
+  const facts = computeFacts(text, dialect);
+  cache.set(key, facts);
   return facts;
 }
 
-function computeFacts(text: string): ProgramFacts | string {
-  let checked: CheckedOptimizer;
+function computeFacts(text: string, dialect: DialectName): ProgramFacts | string {
   try {
-    checked = parseOptimizer(text, '<journal program>');
+    return REPORT_DIALECTS[dialect].facts(text);
   } catch (error) {
     if (error instanceof DslError) return error.message;
     throw error;
   }
-  const simple = simplifyOptimizer(checked);
-  const key = candidateKey(checked);
-  return {
-    checked,
-    simplified: printProgram(simple.checked.program),
-    statements: { before: checked.program.body.length, after: simple.checked.program.body.length },
-    redundant: key.statements - key.liveStatements,
-  };
 }

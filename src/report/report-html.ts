@@ -1,8 +1,8 @@
 // report.html: one self-contained page (no script, font, image or stylesheet from elsewhere) with a
-// run's totals, its plots, the top programs with their Lion-likeness verdicts, and the best
-// program's lineage.
-import { classifyOptimizer, type Classification } from '../dsl/index.js';
-import { formatDuration } from './inspect-text.js';
+// run's totals, its plots, the top programs with their classifier verdicts (Lion-likeness for
+// optimizers, Primer-likeness for blocks), and the best program's lineage.
+import { reportDialect, type Verdict } from './dialects.js';
+import { formatDuration, stageText } from './inspect-text.js';
 import { leaderboard, type LeaderboardRow } from './leaderboard.js';
 import { programDetail, type ProgramDetail } from './lineage.js';
 import { renderPlots, type RenderedPlot } from './plots.js';
@@ -33,10 +33,18 @@ section.plot { margin: 1.5em 0; }`;
 export function reportHtml(run: RunRead, options: ReportOptions): string {
   const totals = runTotals(run);
   const stage0 = run.space.funnel[0]!;
+  const unit = reportDialect(run.space).scoreUnit(run.space);
+  const series = thinSeries(runSeries(run));
   const plots = renderPlots({
-    series: thinSeries(runSeries(run)),
+    series: unit === undefined
+      ? series
+      : series.map((p) => ({
+          ...p,
+          ...(p.best === undefined ? {} : { best: unit.convert(p.best) }),
+          ...(p.median === undefined ? {} : { median: unit.convert(p.median) }),
+        })),
     rates: rateSeries(run),
-    metricLabel: `${run.space.metric.name} at stage 0 (${stage0.task}, ${stage0.steps} steps)`,
+    metricLabel: `${unit === undefined ? run.space.metric.name : `${run.space.metric.name} in ${unit.unit}`} at stage 0 (${stageText(stage0, ', ')})`,
   });
   const rows = leaderboard(run, options.top);
   const best = rows[0] === undefined ? undefined : programDetail(run, rows[0].id);
@@ -61,9 +69,11 @@ ${best === undefined ? '<p>No best program yet.</p>' : lineageHtml(best)}
 
 function headerHtml(run: RunRead): string {
   const state = run.runningPid === undefined ? 'not running' : `running (engine pid ${run.runningPid})`;
-  const stages = run.space.funnel.map((s, i) => `${i}: ${s.task}, ${s.steps} steps`).join('; ');
+  const stages = run.space.funnel.map((s, i) => `${i}: ${stageText(s, ', ')}`).join('; ');
   const facts = [
-    ['directory', run.dir], ['space', run.space.name], ['seed', String(run.config.seed)], ['backend', run.config.backend],
+    ['directory', run.dir], ['space', run.space.name],
+    ...(run.space.dialect === 'optimizer' ? [] : [['evolves', 'Transformer blocks']]),
+    ['seed', String(run.config.seed)], ['backend', run.config.backend],
     ['created', run.config.createdAt], ['state', state], ['funnel', stages],
     ['metric', `${run.space.metric.name} (${run.space.metric.lowerIsBetter ? 'lower' : 'higher'} is better)`],
   ];
@@ -85,18 +95,26 @@ function plotHtml(p: RenderedPlot): string {
 }
 
 function programHtml(run: RunRead, r: LeaderboardRow): string {
-  const facts = programFacts(r.program);
-  const verdict = typeof facts === 'string' ? undefined : classifyOptimizer(facts.checked);
-  const scores = r.stageScores.map((s, i) => `stage ${i}: ${num(s)}`).join(', ');
+  const dialect = reportDialect(run.space);
+  const facts = programFacts(r.program, dialect.name);
+  const verdict = r.verdict ?? (typeof facts === 'string' ? undefined : facts.verdict());
+  const scores = r.shown === undefined
+    ? r.stageScores.map((s, i) => `stage ${i}: ${num(s)}`).join(', ')
+    : r.shown.stageScores.map((s, i) => `stage ${i}: ${num(s)} ${r.shown!.unit}`).join(', ');
+  const shownScore = r.shown === undefined ? '' : ` (${num(r.shown.score)} ${r.shown.unit})`;
+  const cost = r.cost === undefined
+    ? ''
+    : `; at stage ${r.cost.stage} trained ${r.cost.steps} steps, ${r.cost.flopsPerToken.toLocaleString('en-US')} FLOPs/token` +
+      (r.cost.blockParameters === undefined ? '' : `, ${r.cost.blockParameters.toLocaleString('en-US')} block parameters`);
   return `<section class="program" data-id="${r.id}">
-<h3>${r.rank}. #${r.id} — ${escape(run.space.metric.name)} ${num(r.score)} at stage ${r.stageReached}</h3>
-<p>${escape(scores)}; ${r.statements.before} statements, ${r.statements.after} after simplification; ${escape(r.relation)}</p>
+<h3>${r.rank}. #${r.id} — ${escape(run.space.metric.name)} ${num(r.score)}${escape(shownScore)} at stage ${r.stageReached}</h3>
+<p>${escape(scores)}${escape(cost)}; ${r.statements.before} statements, ${r.statements.after} after simplification; ${escape(r.relation)}</p>
 ${verdict === undefined ? '' : classificationHtml(verdict)}
 <pre>${escape(r.simplified)}</pre>
 </section>`;
 }
 
-function classificationHtml(c: Classification): string {
+function classificationHtml(c: Verdict): string {
   const tests = c.tests
     .map((t) => `<tr><td class="${t.pass ? 'pass' : 'fail'}">${t.pass ? 'pass' : 'fail'}</td><td>${t.name}</td><td>${escape(t.detail)}</td></tr>`)
     .join('');

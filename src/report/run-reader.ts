@@ -4,17 +4,21 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CHECKPOINT_FILE, CONFIG_FILE, fromJson, lockHolder, readBaseline, readCheckpoint, readJournal,
-  type BaselineRecord, type EvolutionState, type JournalEntry, type RunConfig,
+  type BaselineRecord, type DialectName, type EvolutionState, type JournalEntry, type RunConfig,
 } from '../search/index.js';
 
 export interface FunnelStage {
   readonly task: string;
   readonly steps: number;
+  /** "flops" for a stage at equal compute: `steps` are the baseline's, a costlier program trains fewer. */
+  readonly compute?: string;
 }
 
 /** What the report needs from the run's resolved search space. */
 export interface RunSpace {
   readonly name: string;
+  /** What the run evolves: optimizers, or Transformer blocks. */
+  readonly dialect: DialectName;
   readonly funnel: readonly FunnelStage[];
   readonly metric: { readonly name: string; readonly lowerIsBetter: boolean };
   readonly population: number;
@@ -87,18 +91,22 @@ function readConfigFile(dir: string): RunConfig | string {
 /** The fields of config.json's space the report reads, or what is missing. */
 function runSpace(config: RunConfig): RunSpace | string {
   const s = config.space as {
-    name?: unknown; funnel?: unknown; metric?: { name?: unknown; lowerIsBetter?: unknown };
+    name?: unknown; dialect?: unknown; funnel?: unknown; metric?: { name?: unknown; lowerIsBetter?: unknown };
     evolution?: { population?: unknown; budget?: unknown };
   } | null;
   if (typeof s !== 'object' || s === null) return 'field "space" is missing';
   if (!Array.isArray(s.funnel) || s.funnel.length === 0) return 'field "space.funnel" is missing';
   if (typeof s.metric?.name !== 'string') return 'field "space.metric.name" is missing';
-  const funnel = s.funnel.map((stage: { task?: unknown; steps?: unknown }) => ({
+  if (s.dialect !== undefined && s.dialect !== 'optimizer' && s.dialect !== 'block') return `unknown dialect ${JSON.stringify(s.dialect)} in "space.dialect"`;
+  const funnel = s.funnel.map((stage: { task?: unknown; steps?: unknown; compute?: unknown }) => ({
     task: String(stage.task ?? '?'),
     steps: Number(stage.steps ?? 0),
+    ...(typeof stage.compute === 'string' && stage.compute !== 'steps' ? { compute: stage.compute } : {}),
   }));
   return {
     name: typeof s.name === 'string' ? s.name : config.name,
+    // Runs from before block search have no dialect: they evolved optimizers.
+    dialect: s.dialect ?? 'optimizer',
     funnel,
     metric: { name: s.metric.name, lowerIsBetter: s.metric.lowerIsBetter !== false },
     population: Number(s.evolution?.population ?? 1),

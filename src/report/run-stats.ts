@@ -58,7 +58,7 @@ export function runTotals(run: RunRead): RunTotals {
   let statements = 0, redundant = 0;
   for (const e of entries) {
     byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
-    const facts = programFacts(e.program);
+    const facts = programFacts(e.program, run.space.dialect);
     if (typeof facts === 'string') continue;
     statements += facts.statements.before;
     redundant += facts.redundant;

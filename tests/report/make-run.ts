@@ -11,6 +11,16 @@ export const TINY_SPACE = 'tests/fixtures/spaces/tiny.json';
 const searchArgs = (dir: string, budget: number, seed: number) =>
   ['search', '--space', TINY_SPACE, '--out', dir, '--backend', 'cpu', '--workers', '1', '--budget', String(budget), '--seed', String(seed)];
 
+/** A block space: a width-16 one-layer charlm at equal FLOPs, seeded with dsl/blocks/transformer.dsl, 11 evaluations. */
+export const TINY_BLOCKS_SPACE = 'tests/fixtures/spaces/tiny-blocks.json';
+
+/** Runs a whole block search (about ten seconds) with the space's own budget and returns its directory. */
+export function searchBlockRun(dir: string): string {
+  const r = symevo(['search', '--space', TINY_BLOCKS_SPACE, '--out', dir, '--backend', 'cpu', '--workers', '1']);
+  expect(r.code, r.stderr).toBe(0);
+  return dir;
+}
+
 /** Runs a whole search (a few seconds) and returns its directory. */
 export function searchRun(dir: string, budget = 30, seed = 0): string {
   const r = symevo(searchArgs(dir, budget, seed));

@@ -16,6 +16,7 @@ import {
   type BlockCost,
   type CheckedBlock,
 } from '../../dsl/index.js';
+import { blockVerdictTests, verdictTestLines } from '../../report/block-verdict.js';
 import { UsageError } from '../exit.js';
 import { readSource } from '../load-program.js';
 
@@ -70,15 +71,7 @@ function inspectBlock(file: string, checked: CheckedBlock, classify = false): Bl
 }
 
 function classificationLines(c: BlockClassification): string[] {
-  const activation = c.activations.map((a) => `${a.kind} (R² ${a.fit.toFixed(6)}) between dense #${a.fromSite} and #${a.toSite}`);
-  const convs = c.attention.map((inputs, i) =>
-    `attention ${i + 1}: ${inputs.map((p) => `${p.input} ${p.projected ? `offsets ${p.offsets.join(',')}${p.depthwise ? '' : ' (mixes channels)'}` : 'no projection'}`).join('; ')}`,
-  );
-  return [
-    `  classification: ${c.verdict}`,
-    `    ${c.squaredRelu ? 'pass' : 'FAIL'}  squared ReLU   ${activation.length > 0 ? activation.join('; ') : 'no activation between two dense ops'}`,
-    `    ${c.dconv3 ? 'pass' : 'FAIL'}  DConv q, k, v  ${convs.length > 0 ? convs.join(' | ') : 'no attention'}${c.dconvOther ? ' (another width: partial)' : ''}`,
-  ];
+  return [`  classification: ${c.verdict}`, ...verdictTestLines(blockVerdictTests(c))];
 }
 
 function printBlockInspection(i: BlockInspection): void {
