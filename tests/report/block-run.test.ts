@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyBlock, parseBlock, printProgram, simplifyBlock } from '../../src/dsl/index.js';
 import { compareFitness, entryFitness, liveStatementCount, type JournalEntry } from '../../src/search/index.js';
 import { symevo } from '../cli/run-cli.js';
+import { CHROMIUM, haveChromium, lookAtReport, REQUIRED } from './browser.js';
 import { journalLines, searchBlockRun, searchRun } from './make-run.js';
 
 const root = mkdtempSync(join(tmpdir(), 'symevo-block-report-'));
@@ -194,6 +195,14 @@ describe('symevo report on a block run', () => {
     expect(html).toContain(`${top.statements.before} statements, ${top.statements.after} after simplification`);
     expect(html).toMatch(/<td>squared ReLU<\/td>/);
   });
+
+  it.skipIf(!haveChromium && !REQUIRED)('draws marks in every plot in headless Chromium and makes no network request', async () => {
+    expect(haveChromium, `${CHROMIUM} is required (SYMEVO_REQUIRE_TOOLS=1) but was not found`).toBe(true);
+    const { url, marks, requests } = await lookAtReport(join(run, 'report.html'));
+    expect(marks.map(([name]) => name)).toEqual(['fitness-evaluations', 'fitness-time', 'throughput', 'cache-hits', 'behaviours']);
+    for (const [name, count] of marks) expect(count, `marks drawn in ${name}`).toBeGreaterThan(0);
+    expect(requests).toEqual([url]);
+  }, 60_000);
 
   it('gives the best program\'s lineage back to a seed', () => {
     expect(html).toMatch(/<ol class="lineage">[\s\S]*#\d+ ← seed: seed: copy of seed 1 of 1 \(stage \d valLoss [\d.]+ \([\d.]+ bits\/char\)\)/);
