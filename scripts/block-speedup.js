@@ -6,6 +6,7 @@
 // Plain JavaScript over dist/; sizes from a stage of a block space.
 //   node scripts/block-speedup.js --space search-spaces/primer.json --stage 1 --at 300 \
 //     --budgets 75,150,300,600 dsl/blocks/transformer.dsl dsl/blocks/primer.dsl [--json out.json]
+//   --set width=64,layers=2,context=64,batch=32 replaces sizes of the stage (a held-out size).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,11 +26,13 @@ const { values, positionals } = parseArgs({
     budgets: { type: 'string', default: '75,150,300,600' },
     reference: { type: 'string' },
     json: { type: 'string' },
+    set: { type: 'string' },
   },
 });
 const space = loadSpace(values.space);
-const stage = space.funnel[Number(values.stage)];
-if (stage === undefined) throw new Error(`${values.space} has no stage ${values.stage}`);
+const spaceStage = space.funnel[Number(values.stage)];
+if (spaceStage === undefined) throw new Error(`${values.space} has no stage ${values.stage}`);
+const stage = { ...spaceStage, ...Object.fromEntries((values.set ?? '').split(',').filter(Boolean).map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])])) };
 const at = Number(values.at);
 const budgets = [...new Set([...values.budgets.split(',').map(Number), at])].sort((a, b) => a - b);
 const referenceFile = values.reference ?? space.baseline.file;
@@ -83,7 +86,7 @@ const rows = files.map((file, i) => {
 const header = `| block | FLOPs/token | ${budgets.map((b) => `bits/char at ${b}`).join(' | ')} | speedup |`;
 const lines = [
   `Target: ${referenceFile} at ${at} steps, ${target.toFixed(4)} bits/char; budgets in steps of the reference, spent at equal FLOPs;`,
-  `${values.space} stage ${values.stage} sizes (width ${stage.width}, ${stage.layers} layers, context ${stage.context}, batch ${stage.batch}, lr ${stage.lr}); ${((performance.now() - started) / 1000).toFixed(0)} s.`,
+  `${values.space} stage ${values.stage}${values.set ? ` with ${values.set}` : ''}: sizes (width ${stage.width}, ${stage.layers} layers, context ${stage.context}, batch ${stage.batch}, lr ${stage.lr}); ${((performance.now() - started) / 1000).toFixed(0)} s.`,
   '',
   header,
   `|${'---|'.repeat(budgets.length + 3)}`,

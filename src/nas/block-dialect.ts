@@ -2,7 +2,7 @@
 // from block-mutate.ts with the choices the space allows, at the model width of its first stage.
 import { LRUCache } from 'lru-cache';
 import {
-  blockFingerprint, DslError, parseBlock, printExpr, printProgram, simplifyBlock, type CheckedBlock,
+  blockCost, blockFingerprint, DslError, parseBlock, printExpr, printProgram, simplifyBlock, type CheckedBlock,
 } from '../dsl/index.js';
 import { CHARLM_SIZE } from '../tasks/index.js';
 import { liveStatementCount, type CandidateKey, type MutateFn, type SearchDialect, type SearchSpace } from '../search/index.js';
@@ -36,6 +36,7 @@ export function blockMutationOptions(space: SearchSpace): BlockMutationOptions {
 
 function blockMutator(space: SearchSpace, onChild?: (program: string, key: CandidateKey) => void): MutateFn {
   const options = blockMutationOptions(space);
+  const fits = sizeWindow(space);
   const parents = new LRUCache<string, { checked: CheckedBlock; fingerprint: string }>({ max: 4096 });
   return (parentText, rng) => {
     let parent = parents.get(parentText);
@@ -50,11 +51,30 @@ function blockMutator(space: SearchSpace, onChild?: (program: string, key: Candi
       parent = { checked, fingerprint: blockFingerprint(checked) };
       parents.set(parentText, parent);
     }
-    const result = mutateBlock(parent.checked, rng, options, parent.fingerprint);
+    let result = mutateBlock(parent.checked, rng, options, parent.fingerprint);
+    // A size window: children outside it are drawn again, up to the space's retries.
+    for (let retry = 1; result.ok && !fits(result.child) && retry < options.maxRetries; retry++) {
+      result = mutateBlock(parent.checked, rng, options, parent.fingerprint);
+    }
     if (!result.ok) return result;
+    if (!fits(result.child)) return { ok: false, reason: `no child within the space's FLOPs range in ${options.maxRetries} attempts` };
     const program = printProgram(result.child.program);
     onChild?.(program, blockKey(result.child));
     return { ok: true, program, mutation: result.mutation };
+  };
+}
+
+/** Whether a block's FLOPs per token lie in the space's range around the baseline's (always, without a range). */
+export function sizeWindow(space: SearchSpace): (block: CheckedBlock) => boolean {
+  const range = space.block?.flopsRange;
+  if (range === undefined) return () => true;
+  const width = space.funnel[0]?.width ?? CHARLM_SIZE.width;
+  const context = space.funnel[0]?.context ?? CHARLM_SIZE.context;
+  const flops = (block: CheckedBlock) => blockCost(block, width, context).flopsPerToken;
+  const baseline = flops(parseBlock(space.baseline.text, space.baseline.file, { width }));
+  return (block) => {
+    const ratio = flops(block) / baseline;
+    return ratio >= range[0] && ratio <= range[1];
   };
 }
 

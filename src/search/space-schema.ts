@@ -238,6 +238,10 @@ export const spaceSchema = object({
     widths: list(positive(), 'a list of positive numbers').min(1, expecting('at least one width multiple')).default([...D.block.widths]),
     dconvTaps: list(positiveInt(), 'a list of positive integers').min(1, expecting('at least one tap count')).default([...D.block.dconvTaps]),
     heads: list(positiveInt(), 'a list of positive integers').min(1, expecting('at least one head count')).default([...D.block.heads]),
+    flopsRange: z
+      .tuple([positive(), positive()], expecting('[low, high], two positive numbers'))
+      .refine(([low, high]) => low <= 1 && high >= 1, { error: 'expected low ≤ 1 ≤ high (the baseline itself must fit)' })
+      .optional(),
   }).optional(),
   signature: object({ slots: list(slotName, 'a list of names').superRefine(unique('slot')).default([...D.slots]) }).prefault({}),
   functions: list(functionName, 'a list of function names')

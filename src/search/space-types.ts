@@ -86,6 +86,11 @@ export interface BlockSpaceSettings {
   readonly widths: readonly number[];
   readonly dconvTaps: readonly number[];
   readonly heads: readonly number[];
+  /**
+   * Blocks of about the baseline's size only: a child whose forward FLOPs per token (of the block,
+   * at the first stage's width and context) fall outside [low, high] × the baseline's is refused.
+   */
+  readonly flopsRange?: readonly [number, number];
 }
 
 export type MetricName = 'valLoss' | 'valAccuracy' | 'trainLoss';

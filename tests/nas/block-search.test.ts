@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseBlock } from '../../src/dsl/index.js';
+import { blockCost, parseBlock, Rng } from '../../src/dsl/index.js';
 import { dialectFor, parseSpace, SpaceError } from '../../src/search/index.js';
 import { OPTIMIZER_DIALECT } from '../../src/search/index.js';
 import { BLOCK_DIALECT } from '../../src/nas/index.js';
@@ -136,6 +136,27 @@ describe('block spaces', () => {
     const load = () => parseSpace(JSON.stringify(optimizer), 'tests/fixtures/spaces/tiny.json');
     expect(load).toThrow(/block: block settings need "dialect": "block"/);
     expect(load).toThrow(/funnel\[0\]\.compute: equal compute is for block spaces/);
+  });
+
+  it('keeps children within a FLOPs range around the baseline, when the space sets one', () => {
+    const base = parseSpace(text, SPACE);
+    const windowed = parseSpace(JSON.stringify({ ...JSON.parse(text), block: { ...JSON.parse(text).block, flopsRange: [0.9, 1.1] } }), SPACE);
+    const flops = (program: string) => blockCost(parseBlock(program, 'child.dsl', { width: 16 }), 16, 16).flopsPerToken;
+    const seed = flops(base.seeds[0]!.text);
+    const ratios = (space: typeof base) => {
+      const mutate = BLOCK_DIALECT.mutator(space);
+      const rng = Rng.fromSeed(5);
+      let parent = space.seeds[0]!.text;
+      return Array.from({ length: 40 }, () => {
+        const child = mutate(parent, rng);
+        if (!child.ok) throw new Error(child.reason);
+        parent = child.program;
+        return flops(child.program) / seed;
+      });
+    };
+    expect(ratios(windowed).every((r) => r >= 0.9 && r <= 1.1)).toBe(true);
+    expect(ratios(base).some((r) => r < 0.9 || r > 1.1)).toBe(true);
+    expect(edited((s) => ((s.block as Record<string, unknown>).flopsRange = [1.2, 2]))).toThrow(/block\.flopsRange: expected low ≤ 1 ≤ high/);
   });
 
   it('is searched only by an engine that has the dialect', () => {

@@ -38,7 +38,7 @@ function summary(s: SearchSpace) {
     dialect: s.dialect,
     ...(s.block === undefined
       ? { slots: s.slots, functions: s.functions.length }
-      : { block: { optimizer: s.block.optimizer.file, widths: s.block.widths, dconvTaps: s.block.dconvTaps, heads: s.block.heads } }),
+      : { block: { optimizer: s.block.optimizer.file, widths: s.block.widths, dconvTaps: s.block.dconvTaps, heads: s.block.heads, ...(s.block.flopsRange ? { flopsRange: s.block.flopsRange } : {}) } }),
     seeds: s.seeds.map((p) => p.file),
     baseline: s.baseline.file,
     funnel: s.funnel.map((f) => ({ ...f })),
@@ -63,6 +63,7 @@ function printSummary(s: SearchSpace): void {
       : [
           `  dialect:    block, trained with ${s.block.optimizer.file}`,
           `  choices:    dense widths ${s.block.widths.join(', ')}; dconv taps ${s.block.dconvTaps.join(', ')}; heads ${s.block.heads.join(', ')}`,
+          ...(s.block.flopsRange === undefined ? [] : [`  size:       FLOPs per token within ${s.block.flopsRange[0]}–${s.block.flopsRange[1]}× the baseline's`]),
         ];
   process.stdout.write(
     [
