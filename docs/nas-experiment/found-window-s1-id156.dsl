@@ -1,0 +1,16 @@
+# rank 1 | id 156 | stage 1 valLoss 2.164878875017166 | fingerprint c982bfdd426dcb6a
+def block(x):
+    h = dconv(layer_norm(dconv(x, 7)), 3)
+    x = dconv(dconv(x, 15), 3)
+    x = layer_norm(x)
+    x = dconv(h, 3)
+    q = dense(h, width)
+    k = dense(h, width)
+    x = dconv(x, 15)
+    x = dconv(x, 7)
+    v = dense(h, width)
+    v = dconv(v, 31)
+    k = gelu(k)
+    x = x + dense(attention(q, h, h, heads=4), width)
+    f = gelu(dense(layer_norm(x), 4 * width))
+    return k + dense(f, width)
