@@ -8,12 +8,13 @@ import { CHARLM_SIZE } from '../tasks/index.js';
 import { liveStatementCount, type CandidateKey, type MutateFn, type SearchDialect, type SearchSpace } from '../search/index.js';
 import { DEFAULT_BLOCK_MUTATION, mutateBlock, type BlockMutationOptions } from './block-mutate.js';
 
-function blockKey(checked: CheckedBlock): CandidateKey {
+/** `fingerprint` may be passed when known (mutateBlock computes the child's), saving the probe. */
+function blockKey(checked: CheckedBlock, fingerprint = blockFingerprint(checked)): CandidateKey {
   const simplified = simplifyBlock(checked);
   return {
     // Of the block as written: mutateBlock compares the same fingerprint, and it is behavioural,
     // so a block and its simplification share it.
-    fingerprint: blockFingerprint(checked),
+    fingerprint,
     simplifiedText: printProgram(simplified.checked.program),
     statements: checked.program.body.length,
     liveStatements: liveStatementCount(checked.program),
@@ -23,6 +24,7 @@ function blockKey(checked: CheckedBlock): CandidateKey {
 /** Mutation settings of a block space: its weights, limits and choices, children checked at its first stage's width. */
 export function blockMutationOptions(space: SearchSpace): BlockMutationOptions {
   const block = space.block;
+  const fits = sizeWindow(space);
   return {
     weights: space.mutation.weights,
     widths: block?.widths ?? DEFAULT_BLOCK_MUTATION.widths,
@@ -30,13 +32,18 @@ export function blockMutationOptions(space: SearchSpace): BlockMutationOptions {
     heads: block?.heads ?? DEFAULT_BLOCK_MUTATION.heads,
     maxStatements: space.maxStatements,
     maxRetries: space.mutation.maxRetries,
-    check: { width: space.funnel[0]?.width ?? CHARLM_SIZE.width },
+    check: { width: firstStageSize(space).width },
+    ...(fits === undefined ? {} : { accept: fits }),
   };
+}
+
+/** The model sizes of the space's first stage, where children are checked and costed. */
+function firstStageSize(space: SearchSpace): { width: number; context: number } {
+  return { width: space.funnel[0]?.width ?? CHARLM_SIZE.width, context: space.funnel[0]?.context ?? CHARLM_SIZE.context };
 }
 
 function blockMutator(space: SearchSpace, onChild?: (program: string, key: CandidateKey) => void): MutateFn {
   const options = blockMutationOptions(space);
-  const fits = sizeWindow(space);
   const parents = new LRUCache<string, { checked: CheckedBlock; fingerprint: string }>({ max: 4096 });
   return (parentText, rng) => {
     let parent = parents.get(parentText);
@@ -51,25 +58,19 @@ function blockMutator(space: SearchSpace, onChild?: (program: string, key: Candi
       parent = { checked, fingerprint: blockFingerprint(checked) };
       parents.set(parentText, parent);
     }
-    let result = mutateBlock(parent.checked, rng, options, parent.fingerprint);
-    // A size window: children outside it are drawn again, up to the space's retries.
-    for (let retry = 1; result.ok && !fits(result.child) && retry < options.maxRetries; retry++) {
-      result = mutateBlock(parent.checked, rng, options, parent.fingerprint);
-    }
+    const result = mutateBlock(parent.checked, rng, options, parent.fingerprint);
     if (!result.ok) return result;
-    if (!fits(result.child)) return { ok: false, reason: `no child within the space's FLOPs range in ${options.maxRetries} attempts` };
     const program = printProgram(result.child.program);
-    onChild?.(program, blockKey(result.child));
+    onChild?.(program, blockKey(result.child, result.fingerprint));
     return { ok: true, program, mutation: result.mutation };
   };
 }
 
-/** Whether a block's FLOPs per token lie in the space's range around the baseline's (always, without a range). */
-export function sizeWindow(space: SearchSpace): (block: CheckedBlock) => boolean {
+/** Whether a block's FLOPs per token lie in the space's range around the baseline's; undefined without a range. */
+function sizeWindow(space: SearchSpace): ((block: CheckedBlock) => boolean) | undefined {
   const range = space.block?.flopsRange;
-  if (range === undefined) return () => true;
-  const width = space.funnel[0]?.width ?? CHARLM_SIZE.width;
-  const context = space.funnel[0]?.context ?? CHARLM_SIZE.context;
+  if (range === undefined) return undefined;
+  const { width, context } = firstStageSize(space);
   const flops = (block: CheckedBlock) => blockCost(block, width, context).flopsPerToken;
   const baseline = flops(parseBlock(space.baseline.text, space.baseline.file, { width }));
   return (block) => {

@@ -52,6 +52,8 @@ export interface BlockMutationOptions {
   readonly maxRetries: number;
   /** The model width children must work at. */
   readonly check: BlockCheckOptions;
+  /** A further test every child must pass (a size window), tried before the fingerprint. */
+  readonly accept?: (child: CheckedBlock) => boolean;
 }
 
 export const DEFAULT_BLOCK_MUTATION: BlockMutationOptions = {
@@ -93,12 +95,13 @@ export function mutateBlock(
     const proposal = propose(parent, rng, options);
     if (proposal === undefined) continue;
     const child = tryCheck(proposal.program, options.check);
-    if (child === undefined) continue;
+    if (child === undefined || (options.accept !== undefined && !options.accept(child))) continue;
     const fingerprint = blockFingerprint(child);
     if (fingerprint === parentFingerprint) continue;
     return { ok: true, child, fingerprint, mutation: proposal.mutation, attempts: attempt };
   }
-  return { ok: false, reason: `no child that checks and behaves differently from its parent in ${options.maxRetries} attempts`, attempts: options.maxRetries };
+  const within = options.accept === undefined ? '' : ', passes the space\'s tests';
+  return { ok: false, reason: `no child that checks${within} and behaves differently from its parent in ${options.maxRetries} attempts`, attempts: options.maxRetries };
 }
 
 function tryCheck(program: Program, options: BlockCheckOptions): CheckedBlock | undefined {
